@@ -1,0 +1,96 @@
+package genpay;
+
+import genpay.config.Settings;
+import genpay.metrics.Metrics;
+import genpay.redis.EmbeddedRedis;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running engine: Redis (embedded when REDIS_URL is unset), Vert.x with its metrics, and the verticles.
+ * Start and close block the calling thread; they are for main() and tests, never for an event loop.
+ */
+public final class Engine implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  private static final long START_TIMEOUT_SECONDS = 60;
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private final EmbeddedRedis embeddedRedis;
+  private final PrometheusMeterRegistry registry;
+
+  private Engine(Vertx vertx, Settings settings, EmbeddedRedis embeddedRedis, PrometheusMeterRegistry registry) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.embeddedRedis = embeddedRedis;
+    this.registry = registry;
+  }
+
+  public static Engine start(Settings configured) throws Exception {
+    EmbeddedRedis embedded = configured.embeddedRedis()
+        ? EmbeddedRedis.start(Path.of(configured.dataDir()), configured.embeddedRedisPort(),
+            configured.redisAppendFsync())
+        : null;
+    Settings settings = embedded == null ? configured : configured.withRedisUrl(embedded.url());
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(Metrics.vertxOptions()))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    Engine engine = new Engine(vertx, settings, embedded, registry);
+    try {
+      vertx.deployVerticle(new MainVerticle(settings, registry))
+          .toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      engine.close();
+      throw e;
+    }
+    if (settings.stripeSandbox()) {
+      LOG.warn("stripe: SANDBOX: no STRIPE_SECRET_KEY, payments go to the built-in Stripe sandbox, no money moves");
+    }
+    if (settings.providerSandbox()) {
+      LOG.warn("provider: SANDBOX: no GENERATION_API_URL, videos come from the built-in provider sandbox");
+    }
+    LOG.info("genpay ready: open {}/", settings.appUrl());
+    return engine;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The embedded Redis, or null when REDIS_URL names an external one. */
+  public EmbeddedRedis embeddedRedis() {
+    return embeddedRedis;
+  }
+
+  /** Stops taking requests, undeploys every verticle, then stops the embedded Redis (which flushes its AOF). */
+  @Override
+  public void close() {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("vert.x did not close cleanly: {}", e.toString());
+    }
+    if (embeddedRedis != null) {
+      embeddedRedis.stop();
+    }
+    LOG.info("genpay stopped");
+  }
+}

@@ -1,0 +1,44 @@
+package genpay;
+
+import genpay.config.Settings;
+import genpay.sessions.SessionStoreVerticle;
+import genpay.stripe.StripeGatewayVerticle;
+import genpay.web.HttpVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Deploys the components of DESIGN.md section 3, in the order they depend on each other. */
+public final class MainVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
+  /** stripe-java blocks a thread per call; this many calls may be under way at once. */
+  private static final int STRIPE_GATEWAY_INSTANCES = 8;
+
+  private final Settings settings;
+  private final PrometheusMeterRegistry registry;
+
+  public MainVerticle(Settings settings, PrometheusMeterRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    int httpInstances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    return vertx.deployVerticle(() -> new SessionStoreVerticle(settings), new DeploymentOptions())
+        .onSuccess(id -> LOG.info("sessions: store ready"))
+        .compose(id -> vertx.deployVerticle(() -> new StripeGatewayVerticle(settings), new DeploymentOptions()
+            .setThreadingModel(ThreadingModel.WORKER).setInstances(STRIPE_GATEWAY_INSTANCES)))
+        .onSuccess(id -> LOG.info("stripe: gateway ready ({})",
+            settings.stripeSandbox() ? "sandbox at " + settings.appUrl() + "/sandbox/stripe" : "live Stripe API"))
+        .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(settings, registry),
+            new DeploymentOptions().setInstances(httpInstances)))
+        .onSuccess(id -> LOG.info("http: listening on port {} ({} event loops)", settings.port(), httpInstances));
+  }
+}

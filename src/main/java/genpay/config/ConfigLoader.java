@@ -1,0 +1,30 @@
+package genpay.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Reads conf/application.json (or GENPAY_CONFIG) before Vert.x starts, so blocking file I/O is fine here. */
+public final class ConfigLoader {
+
+  private ConfigLoader() {
+  }
+
+  public static Settings load(Map<String, String> env) {
+    Path path = Path.of(env.getOrDefault("GENPAY_CONFIG", "conf/application.json"));
+    JsonObject file = new JsonObject();
+    if (Files.exists(path)) {
+      try {
+        file = new JsonObject(Files.readString(path, StandardCharsets.UTF_8));
+      } catch (IOException | DecodeException e) {
+        throw new ConfigException("file " + path, "is not a readable JSON object");
+      }
+    }
+    return Settings.from(file, env);
+  }
+}

@@ -1,0 +1,229 @@
+package genpay.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The engine's whole configuration, validated once at start-up. Values come from
+ * conf/application.json and are overridden by environment variables of the same name.
+ */
+public record Settings(
+    int port,
+    String appUrl,
+    String redisUrl,
+    int embeddedRedisPort,
+    String dataDir,
+    String redisAppendFsync,
+    String stripeSecretKey,
+    List<String> stripeWebhookSecrets,
+    String stripePriceId,
+    String stripePublishableKey,
+    long priceAmount,
+    String priceCurrency,
+    int sessionTtlDays,
+    String generationApiUrl,
+    String generationApiToken,
+    int sandboxGenerationSeconds,
+    String sandboxProviderFaults,
+    boolean cluster,
+    String clusterHost) {
+
+  public static final int MAX_QUANTITY = 10;
+  public static final int MAX_PROMPT_LENGTH = 20_000;
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+  public static final String SANDBOX_SECRET_KEY = "sk_test_sandbox";
+  public static final String SANDBOX_WEBHOOK_SECRET = "whsec_sandbox";
+  public static final String SANDBOX_PRICE_ID = "price_sandbox_video";
+  public static final String SANDBOX_PUBLISHABLE_KEY = "pk_test_sandbox";
+  public static final String SANDBOX_PROVIDER_TOKEN = "sandbox-provider-token";
+
+  private static final Set<String> FSYNC_POLICIES = Set.of("always", "everysec", "no");
+
+  /** The keys this engine reads; anything else in the file is reported, not silently ignored. */
+  public static final List<String> KEYS = List.of(
+      "PORT", "APP_URL", "REDIS_URL", "EMBEDDED_REDIS_PORT", "DATA_DIR", "REDIS_APPENDFSYNC",
+      "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_ID", "STRIPE_PUBLISHABLE_KEY", "PRICE_AMOUNT",
+      "PRICE_CURRENCY", "SESSION_TTL_DAYS", "GENERATION_API_URL", "GENERATION_API_TOKEN",
+      "SANDBOX_GENERATION_SECONDS", "SANDBOX_PROVIDER_FAULTS", "CLUSTER", "CLUSTER_HOST");
+
+  /** Reads the file's values, lets the environment override each, and validates the result. */
+  public static Settings from(JsonObject file, Map<String, String> env) {
+    for (String key : file.fieldNames()) {
+      if (!KEYS.contains(key)) {
+        throw new ConfigException(key, "is not a setting genpay knows (conf/application.json)");
+      }
+    }
+    Source source = new Source(file, env);
+    int port = source.integer("PORT", 8080, 1, 65535);
+    String appUrl = source.text("APP_URL", "");
+    appUrl = appUrl.isEmpty() ? "http://localhost:" + port : validUrl("APP_URL", appUrl);
+    String redisUrl = source.text("REDIS_URL", "");
+    if (!redisUrl.isEmpty() && !redisUrl.matches("^rediss?://.+")) {
+      throw new ConfigException("REDIS_URL", "must look like redis://host:port");
+    }
+    String secretKey = source.text("STRIPE_SECRET_KEY", "");
+    boolean sandbox = secretKey.isEmpty();
+    if (!sandbox && !secretKey.matches("^(sk|rk)_(test|live)_[A-Za-z0-9_]+$")) {
+      // Never echo the value: it may be a real secret pasted into the wrong setting.
+      throw new ConfigException("STRIPE_SECRET_KEY", "must be a Stripe secret key (sk_test_..., sk_live_...)");
+    }
+    List<String> webhookSecrets = Arrays.stream(source.text("STRIPE_WEBHOOK_SECRET", "").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (webhookSecrets.isEmpty()) {
+      if (!sandbox) {
+        throw new ConfigException("STRIPE_WEBHOOK_SECRET", "is required when STRIPE_SECRET_KEY is set");
+      }
+      webhookSecrets = List.of(SANDBOX_WEBHOOK_SECRET);
+    }
+    for (String secret : webhookSecrets) {
+      if (!secret.startsWith("whsec_")) {
+        throw new ConfigException("STRIPE_WEBHOOK_SECRET", "must be a comma-separated list of whsec_... secrets");
+      }
+    }
+    String priceId = source.text("STRIPE_PRICE_ID", "");
+    if (priceId.isEmpty()) {
+      if (!sandbox) {
+        throw new ConfigException("STRIPE_PRICE_ID", "is required when STRIPE_SECRET_KEY is set");
+      }
+      priceId = SANDBOX_PRICE_ID;
+    } else if (!priceId.matches("^price_[A-Za-z0-9_]+$")) {
+      throw new ConfigException("STRIPE_PRICE_ID", "must be a Stripe price id (price_...)");
+    }
+    String publishableKey = source.text("STRIPE_PUBLISHABLE_KEY", "");
+    if (!publishableKey.isEmpty() && !publishableKey.matches("^pk_(test|live)_[A-Za-z0-9_]+$")) {
+      throw new ConfigException("STRIPE_PUBLISHABLE_KEY", "must be a Stripe publishable key (pk_test_..., pk_live_...)");
+    }
+    if (publishableKey.isEmpty()) {
+      publishableKey = sandbox ? SANDBOX_PUBLISHABLE_KEY : null;
+    }
+    String currency = source.text("PRICE_CURRENCY", "usd").toLowerCase(Locale.ROOT);
+    if (!currency.matches("^[a-z]{3}$")) {
+      throw new ConfigException("PRICE_CURRENCY", "must be a three-letter ISO currency code");
+    }
+    String generationUrl = source.text("GENERATION_API_URL", "");
+    String generationToken = source.text("GENERATION_API_TOKEN", "");
+    if (!generationUrl.isEmpty()) {
+      generationUrl = validUrl("GENERATION_API_URL", generationUrl);
+      if (generationToken.isEmpty()) {
+        throw new ConfigException("GENERATION_API_TOKEN", "is required when GENERATION_API_URL is set");
+      }
+    }
+    String fsync = source.text("REDIS_APPENDFSYNC", "always");
+    if (!FSYNC_POLICIES.contains(fsync)) {
+      throw new ConfigException("REDIS_APPENDFSYNC", "must be one of always, everysec, no");
+    }
+    String faults = source.text("SANDBOX_PROVIDER_FAULTS", "");
+    ProviderFaults.parse(faults);
+    boolean cluster = source.bool("CLUSTER", false);
+    if (cluster && redisUrl.isEmpty()) {
+      throw new ConfigException("REDIS_URL", "is required with CLUSTER=true: every node must share one Redis");
+    }
+    String dataDir = source.text("DATA_DIR", "data");
+    if (dataDir.isEmpty()) {
+      throw new ConfigException("DATA_DIR", "must name a directory");
+    }
+    return new Settings(
+        port, appUrl, redisUrl.isEmpty() ? null : redisUrl,
+        source.integer("EMBEDDED_REDIS_PORT", 0, 0, 65535), dataDir, fsync,
+        sandbox ? null : secretKey, webhookSecrets, priceId, publishableKey,
+        source.integer("PRICE_AMOUNT", 500, 50, 99_999_999), currency,
+        source.integer("SESSION_TTL_DAYS", 30, 1, 365),
+        generationUrl.isEmpty() ? null : generationUrl, generationToken.isEmpty() ? null : generationToken,
+        source.integer("SANDBOX_GENERATION_SECONDS", 20, 0, 3600), faults,
+        cluster, source.text("CLUSTER_HOST", ""));
+  }
+
+  public boolean stripeSandbox() {
+    return stripeSecretKey == null;
+  }
+
+  public boolean providerSandbox() {
+    return generationApiUrl == null;
+  }
+
+  public boolean embeddedRedis() {
+    return redisUrl == null;
+  }
+
+  /** The key stripe-java sends: the configured one, or the sandbox's test key. */
+  public String effectiveStripeKey() {
+    return stripeSandbox() ? SANDBOX_SECRET_KEY : stripeSecretKey;
+  }
+
+  /** The engine reaches its own sandboxes over loopback, whatever APP_URL says to browsers. */
+  public String loopbackUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** The same settings with the Redis the engine actually uses (the embedded one's address, once it runs). */
+  public Settings withRedisUrl(String url) {
+    return new Settings(port, appUrl, url, embeddedRedisPort, dataDir, redisAppendFsync,
+        stripeSecretKey, stripeWebhookSecrets, stripePriceId, stripePublishableKey, priceAmount, priceCurrency, sessionTtlDays,
+        generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost);
+  }
+
+  /** Secrets are left out so that a settings object can be logged or printed safely. */
+  @Override
+  public String toString() {
+    return "Settings[port=" + port + ", appUrl=" + appUrl + ", redis=" + (embeddedRedis() ? "embedded" : "external")
+        + ", stripe=" + (stripeSandbox() ? "sandbox" : "live API") + ", provider="
+        + (providerSandbox() ? "sandbox" : "external") + ", cluster=" + cluster + "]";
+  }
+
+  private static String validUrl(String setting, String value) {
+    try {
+      URI uri = URI.create(value);
+      if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(setting, "must be an absolute http(s) URL (got \"" + value + "\")");
+    }
+    return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+  }
+
+  /** One setting's raw value: environment first, then the file. */
+  private record Source(JsonObject file, Map<String, String> env) {
+
+    String text(String key, String fallback) {
+      String fromEnv = env.get(key);
+      if (fromEnv != null) {
+        return fromEnv.trim();
+      }
+      Object value = file.getValue(key);
+      return value == null ? fallback : String.valueOf(value).trim();
+    }
+
+    int integer(String key, int fallback, int min, int max) {
+      String raw = text(key, "");
+      if (raw.isEmpty()) {
+        return fallback;
+      }
+      try {
+        int value = Integer.parseInt(raw);
+        if (value < min || value > max) {
+          throw new NumberFormatException();
+        }
+        return value;
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key, "must be a whole number from " + min + " to " + max + " (got \"" + raw + "\")");
+      }
+    }
+
+    boolean bool(String key, boolean fallback) {
+      String raw = text(key, "").toLowerCase(Locale.ROOT);
+      return switch (raw) {
+        case "" -> fallback;
+        case "true", "1", "yes" -> true;
+        case "false", "0", "no" -> false;
+        default -> throw new ConfigException(key, "must be true or false (got \"" + raw + "\")");
+      };
+    }
+  }
+}

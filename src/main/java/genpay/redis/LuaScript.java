@@ -1,0 +1,71 @@
+package genpay.redis;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Lua script run with EVALSHA, falling back to EVAL when Redis does not know it yet
+ * (first use, or after a restart flushed the script cache).
+ */
+public final class LuaScript {
+
+  private final String source;
+  private final String sha1;
+
+  private LuaScript(String source) {
+    this.source = source;
+    this.sha1 = sha1Hex(source);
+  }
+
+  /** Loads classpath resources and joins them in order, so scripts can share a prelude of helpers. */
+  public static LuaScript fromResources(String... resources) {
+    StringBuilder source = new StringBuilder();
+    for (String resource : resources) {
+      try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("missing Lua resource " + resource);
+        }
+        source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return new LuaScript(source.toString());
+  }
+
+  public Future<Response> run(Redis redis, List<String> keys, List<String> args) {
+    return redis.send(request(Command.EVALSHA, sha1, keys, args))
+        .recover(failure -> failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")
+            ? redis.send(request(Command.EVAL, source, keys, args))
+            : Future.failedFuture(failure))
+        .timeout(RedisClients.COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private static Request request(Command command, String script, List<String> keys, List<String> args) {
+    Request request = Request.cmd(command).arg(script).arg(keys.size());
+    keys.forEach(request::arg);
+    args.forEach(request::arg);
+    return request;
+  }
+
+  private static String sha1Hex(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

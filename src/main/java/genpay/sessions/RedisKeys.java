@@ -1,0 +1,23 @@
+package genpay.sessions;
+
+/** The Redis keys of DESIGN.md section 6. */
+public final class RedisKeys {
+
+  public static final String PENDING_SESSIONS = "sessions:pending";
+  public static final String GENERATION_JOBS = "jobs:generation";
+
+  private RedisKeys() {
+  }
+
+  public static String session(String sessionId) {
+    return "session:" + sessionId;
+  }
+
+  public static String file(String fileId) {
+    return "file:" + fileId;
+  }
+
+  public static String stripeEvent(String eventId) {
+    return "stripe:event:" + eventId;
+  }
+}

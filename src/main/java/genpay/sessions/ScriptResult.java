@@ -1,0 +1,19 @@
+package genpay.sessions;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/** What a session script did, with the session snapshot (and its files) as of that moment. */
+public record ScriptResult(Outcome outcome, JsonObject session, List<JsonObject> files) {
+
+  public enum Outcome { CHANGED, UNCHANGED, UNKNOWN }
+
+  public boolean changed() {
+    return outcome == Outcome.CHANGED;
+  }
+
+  public boolean unknown() {
+    return outcome == Outcome.UNKNOWN;
+  }
+}

@@ -1,0 +1,106 @@
+package genpay.sessions;
+
+import genpay.config.Settings;
+import genpay.redis.LuaScript;
+import genpay.redis.RedisClients;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** All Redis access for orders. Every change is one atomic Lua script; a move that is not allowed is a no-op. */
+public final class SessionRepository {
+
+  private static final String PRELUDE = "/lua/snapshot.lua";
+  private static final LuaScript CREATE = LuaScript.fromResources(PRELUDE, "/lua/session_create.lua");
+  private static final LuaScript PAID = LuaScript.fromResources(PRELUDE, "/lua/session_paid.lua");
+  private static final LuaScript TRANSITION = LuaScript.fromResources(PRELUDE, "/lua/session_transition.lua");
+  private static final LuaScript READ = LuaScript.fromResources(PRELUDE, "/lua/session_read.lua");
+
+  private final Redis redis;
+  private final Clock clock;
+  private final long ttlSeconds;
+
+  public SessionRepository(Redis redis, Clock clock, int ttlDays) {
+    this.redis = redis;
+    this.clock = clock;
+    this.ttlSeconds = TimeUnit.DAYS.toSeconds(ttlDays);
+  }
+
+  /** Stores a new pending order. Storing the same session id again changes nothing. */
+  public Future<ScriptResult> create(Order order) {
+    List<String> args = new ArrayList<>(List.of(order.sessionId(), now(), String.valueOf(ttlSeconds)));
+    addField(args, "sessionId", order.sessionId());
+    addField(args, "prompt", order.prompt());
+    addField(args, "videoCount", String.valueOf(order.videoCount()));
+    addField(args, "duration", String.valueOf(Order.DURATION_SECONDS));
+    addField(args, "resolution", Order.RESOLUTION);
+    addField(args, "style", Order.STYLE);
+    addField(args, "toolSlug", order.toolSlug());
+    addField(args, "toolTitle", order.toolTitle());
+    addField(args, "locale", order.locale());
+    addField(args, "amountTotal", String.valueOf(order.amountTotal()));
+    addField(args, "currency", order.currency());
+    return CREATE.run(redis, List.of(RedisKeys.session(order.sessionId()), RedisKeys.PENDING_SESSIONS), args)
+        .map(Snapshots::parse);
+  }
+
+  public Future<ScriptResult> read(String sessionId) {
+    return READ.run(redis, List.of(RedisKeys.session(sessionId)), List.of()).map(Snapshots::parse);
+  }
+
+  /** Payment confirmed: pending -> processing, and its N jobs join the generation stream in the same script. */
+  public Future<ScriptResult> markPaid(String sessionId) {
+    List<String> args = new ArrayList<>(List.of(sessionId, now(), String.valueOf(ttlSeconds)));
+    // Fresh ids for every call; only the call that wins the move to processing uses them.
+    for (int i = 0; i < Settings.MAX_QUANTITY; i++) {
+      args.add(UUID.randomUUID().toString());
+    }
+    return PAID.run(redis,
+            List.of(RedisKeys.session(sessionId), RedisKeys.PENDING_SESSIONS, RedisKeys.GENERATION_JOBS), args)
+        .map(Snapshots::parse);
+  }
+
+  /** A move without jobs (expired, payment failed). {@code error} is what the user reads, or empty. */
+  public Future<ScriptResult> transition(String sessionId, SessionStatus target, String error) {
+    String allowed = SessionStatus.allowedBefore(target).stream().map(SessionStatus::wire)
+        .collect(Collectors.joining(" "));
+    return TRANSITION.run(redis, List.of(RedisKeys.session(sessionId), RedisKeys.PENDING_SESSIONS),
+            List.of(sessionId, now(), allowed, target.wire(), error == null ? "" : error))
+        .map(Snapshots::parse);
+  }
+
+  /** Ids of sessions still pending that were created before {@code createdBeforeMillis}, oldest first. */
+  public Future<List<String>> pendingCreatedBefore(long createdBeforeMillis, int limit) {
+    return redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(RedisKeys.PENDING_SESSIONS).arg("-inf")
+            .arg(createdBeforeMillis).arg("LIMIT").arg(0).arg(limit))
+        .timeout(RedisClients.COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .map(response -> {
+          List<String> ids = new ArrayList<>();
+          response.forEach(id -> ids.add(id.toString()));
+          return ids;
+        });
+  }
+
+  public Future<Void> ping() {
+    return redis.send(Request.cmd(Command.PING))
+        .timeout(RedisClients.COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .mapEmpty();
+  }
+
+  private String now() {
+    return String.valueOf(clock.millis());
+  }
+
+  private static void addField(List<String> args, String field, String value) {
+    args.add(field);
+    args.add(value == null ? "" : value);
+  }
+}

@@ -1,0 +1,116 @@
+package genpay.sessions;
+
+import genpay.config.Addresses;
+import genpay.config.BusFailure;
+import genpay.config.Settings;
+import genpay.redis.RedisClients;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+
+import static genpay.config.BusReplies.answering;
+import static genpay.config.BusReplies.failure;
+
+/** Owns every order in Redis; answers session commands and publishes one {@code status.changed} per change. */
+public final class SessionStoreVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionStoreVerticle.class);
+
+  private final Settings settings;
+  private Redis redis;
+  private SessionRepository repository;
+
+  public SessionStoreVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    redis = RedisClients.create(vertx, settings.redisUrl(), "sessions");
+    repository = new SessionRepository(redis, Clock.systemUTC(), settings.sessionTtlDays());
+    var bus = vertx.eventBus();
+    return Future.all(
+        bus.consumer(Addresses.SESSIONS_CREATE, answering(this::create)).completion(),
+        bus.consumer(Addresses.SESSIONS_GET, answering(this::get)).completion(),
+        bus.consumer(Addresses.SESSIONS_APPLY, answering(this::apply)).completion(),
+        bus.consumer(Addresses.SESSIONS_PING, answering(this::ping)).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    redis.close();
+    return Future.succeededFuture();
+  }
+
+  private Future<JsonObject> create(JsonObject body) {
+    Order order = Order.fromJson(body);
+    return repository.create(order)
+        .recover(cause -> unavailable(order.sessionId(), "order not stored", cause))
+        .map(stored -> {
+          if (stored.changed()) {
+            LOG.info("session {}: order stored, {} video(s), prompt of {} chars, status pending",
+                order.sessionId(), order.videoCount(), order.prompt().length());
+            publish(stored);
+          }
+          return stored.session();
+        });
+  }
+
+  private Future<JsonObject> get(JsonObject body) {
+    String sessionId = body.getString("sessionId");
+    return repository.read(sessionId)
+        .recover(cause -> unavailable(sessionId, "order not read", cause))
+        .compose(read -> read.unknown()
+            ? failure(BusFailure.NOT_FOUND, "no order with this session id")
+            : Future.succeededFuture(read.session()));
+  }
+
+  /** Applies what Stripe says of a session: {@code {sessionId, action: paid|expired|payment_failed, reason?}}. */
+  private Future<JsonObject> apply(JsonObject body) {
+    String sessionId = body.getString("sessionId");
+    String action = body.getString("action", "");
+    Future<ScriptResult> applied = switch (action) {
+      case "paid" -> repository.markPaid(sessionId);
+      case "expired" -> repository.transition(sessionId, SessionStatus.EXPIRED,
+          "The checkout expired before payment.");
+      case "payment_failed" -> repository.transition(sessionId, SessionStatus.ERROR,
+          body.getString("reason", "The payment did not go through."));
+      default -> failure(BusFailure.BAD_REQUEST, "unknown action " + action);
+    };
+    return applied
+        .recover(cause -> cause instanceof io.vertx.core.eventbus.ReplyException
+            ? Future.failedFuture(cause) : unavailable(sessionId, action + " not applied", cause))
+        .compose(outcome -> {
+          if (outcome.unknown()) {
+            return failure(BusFailure.NOT_FOUND, "no order with this session id");
+          }
+          if (outcome.changed()) {
+            LOG.info("session {}: {} -> {}", sessionId, action, outcome.session().getString("status"));
+            publish(outcome);
+          }
+          return Future.succeededFuture(new JsonObject()
+              .put("changed", outcome.changed()).put("session", outcome.session()));
+        });
+  }
+
+  private Future<JsonObject> ping(Object ignored) {
+    return repository.ping()
+        .recover(cause -> failure(BusFailure.UNAVAILABLE, "Redis does not answer"))
+        .map(v -> new JsonObject().put("redis", "up"));
+  }
+
+  private void publish(ScriptResult result) {
+    vertx.eventBus().publish(Addresses.STATUS_CHANGED,
+        StatusEvents.sessionChanged(result.session(), System.currentTimeMillis()));
+  }
+
+  private static <T> Future<T> unavailable(String sessionId, String what, Throwable cause) {
+    LOG.warn("session {}: {}: {}", sessionId, what, cause.toString());
+    return failure(BusFailure.UNAVAILABLE, "the order store is unavailable");
+  }
+}

@@ -1,0 +1,102 @@
+package genpay.sessions;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns what the Lua scripts return into the JSON of the REST answers and the SSE events. */
+public final class Snapshots {
+
+  private Snapshots() {
+  }
+
+  /** The scripts answer {changed, session fields, file fields...}, or {-1} for an unknown session. */
+  public static ScriptResult parse(Response response) {
+    int flag = response.get(0).toInteger();
+    if (flag < 0) {
+      return new ScriptResult(ScriptResult.Outcome.UNKNOWN, null, List.of());
+    }
+    Map<String, String> session = fields(response.get(1));
+    List<JsonObject> files = new ArrayList<>();
+    for (int i = 2; i < response.size(); i++) {
+      Map<String, String> file = fields(response.get(i));
+      if (!file.isEmpty()) {
+        files.add(file(file));
+      }
+    }
+    ScriptResult.Outcome outcome = flag == 1 ? ScriptResult.Outcome.CHANGED : ScriptResult.Outcome.UNCHANGED;
+    return new ScriptResult(outcome, session(session, files), files);
+  }
+
+  static Map<String, String> fields(Response flat) {
+    Map<String, String> fields = new HashMap<>();
+    if (flat == null) {
+      return fields;
+    }
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      fields.put(flat.get(i).toString(), flat.get(i + 1).toString());
+    }
+    return fields;
+  }
+
+  /** The session snapshot of DESIGN.md section 4, from the session hash and its full file snapshots. */
+  public static JsonObject session(Map<String, String> session, List<JsonObject> files) {
+    JsonArray summaries = new JsonArray();
+    for (JsonObject file : files) {
+      summaries.add(new JsonObject()
+          .put("id", file.getString("id"))
+          .put("status", file.getString("status"))
+          .put("progress", file.getInteger("progress"))
+          .put("url", file.getString("url"))
+          .put("thumbnail_url", file.getString("thumbnail_url"))
+          .put("error", file.getString("error")));
+    }
+    return new JsonObject()
+        .put("sessionId", session.get("sessionId"))
+        .put("status", session.get("status"))
+        .put("fileId", files.isEmpty() ? null : files.get(0).getString("id"))
+        .put("files", summaries)
+        .put("error", blankToNull(session.get("error")))
+        .put("toolSlug", session.get("toolSlug"))
+        .put("toolTitle", session.get("toolTitle"))
+        .put("prompt", session.get("prompt"))
+        .put("videoCount", toInt(session.get("videoCount")))
+        .put("timestamp", toLong(session.get("updatedAt")))
+        .put("version", toLong(session.get("version")));
+  }
+
+  /** The file snapshot of DESIGN.md section 4. */
+  public static JsonObject file(Map<String, String> file) {
+    String status = file.getOrDefault("status", "pending");
+    int progress = toInt(file.get("progress"));
+    return new JsonObject()
+        .put("id", file.get("id"))
+        .put("sessionId", file.get("sessionId"))
+        .put("status", status)
+        .put("progress", progress)
+        .put("url", blankToNull(file.get("url")))
+        .put("thumbnail_url", blankToNull(file.get("thumbnailUrl")))
+        .put("type", "video")
+        .put("tasks", new JsonArray().add(new JsonObject()
+            .put("type", "video-generation").put("status", status).put("progress", progress)))
+        .put("error", blankToNull(file.get("error")))
+        .put("version", toLong(file.get("version")));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
+  }
+
+  private static int toInt(String value) {
+    return value == null || value.isEmpty() ? 0 : Integer.parseInt(value);
+  }
+
+  private static long toLong(String value) {
+    return value == null || value.isEmpty() ? 0L : Long.parseLong(value);
+  }
+}

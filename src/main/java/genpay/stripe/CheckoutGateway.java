@@ -1,0 +1,105 @@
+package genpay.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.ApiConnectionException;
+import com.stripe.exception.ApiException;
+import com.stripe.exception.InvalidRequestException;
+import com.stripe.exception.RateLimitException;
+import com.stripe.exception.StripeException;
+import com.stripe.model.checkout.Session;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.checkout.SessionCreateParams;
+import genpay.config.BusFailure;
+import genpay.config.Settings;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stripe-java calls the engine makes. They block on HTTP, so only a worker thread may call them.
+ * Against the sandbox the same code runs, with the API base pointed at the engine's own /sandbox/stripe.
+ */
+public final class CheckoutGateway {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CheckoutGateway.class);
+
+  private final StripeClient client;
+  private final Settings settings;
+
+  public CheckoutGateway(Settings settings) {
+    this.settings = settings;
+    StripeClient.StripeClientBuilder builder = StripeClient.builder()
+        .setApiKey(settings.effectiveStripeKey())
+        .setConnectTimeout(5_000)
+        .setReadTimeout(15_000)
+        .setMaxNetworkRetries(2);
+    if (settings.stripeSandbox()) {
+      builder.setApiBase(settings.loopbackUrl() + StripeSandbox.API_PREFIX);
+    }
+    this.client = builder.build();
+  }
+
+  /** Creates the Checkout Session; the prompt never leaves the engine, metadata holds only the count and the tool. */
+  public JsonObject create(CheckoutCommand command) {
+    SessionCreateParams params = SessionCreateParams.builder()
+        .setMode(SessionCreateParams.Mode.PAYMENT)
+        .setSuccessUrl(settings.appUrl() + "/" + command.locale() + "/payment-success/{CHECKOUT_SESSION_ID}")
+        .setCancelUrl(settings.appUrl() + "/" + command.locale() + "/tool/" + command.toolSlug() + "?canceled=1")
+        .addLineItem(SessionCreateParams.LineItem.builder()
+            .setPrice(command.priceId()).setQuantity((long) command.quantity()).build())
+        .putMetadata("video_count", String.valueOf(command.quantity()))
+        .putMetadata("tool", command.toolSlug())
+        .build();
+    RequestOptions options = RequestOptions.builder().setIdempotencyKey(command.idempotencyKey()).build();
+    Session session = call("create checkout session", () -> client.v1().checkout().sessions().create(params, options));
+    LOG.info("session {}: checkout session created at Stripe{}", session.getId(),
+        settings.stripeSandbox() ? " (sandbox)" : "");
+    return new JsonObject()
+        .put("sessionId", session.getId())
+        .put("url", session.getUrl())
+        .put("amountTotal", session.getAmountTotal() == null ? 0L : session.getAmountTotal())
+        .put("currency", session.getCurrency());
+  }
+
+  /** The session as Stripe has it now, as Stripe's raw JSON (read the same way as a webhook's object). */
+  public JsonObject retrieve(String sessionId) {
+    Session session = call("retrieve " + sessionId, () -> client.v1().checkout().sessions().retrieve(sessionId));
+    return new JsonObject(session.getLastResponse().body());
+  }
+
+  public JsonObject expire(String sessionId) {
+    Session session = call("expire " + sessionId, () -> client.v1().checkout().sessions().expire(sessionId,
+        RequestOptions.getDefault()));
+    return new JsonObject(session.getLastResponse().body());
+  }
+
+  private interface StripeCall<T> {
+    T run() throws StripeException;
+  }
+
+  private static <T> T call(String what, StripeCall<T> call) {
+    try {
+      return call.run();
+    } catch (StripeException e) {
+      // The message and request id are safe to log; the key never appears in either.
+      LOG.warn("stripe: {} failed: {} (status {}, request {})", what, e.getClass().getSimpleName(),
+          e.getStatusCode(), e.getRequestId());
+      throw new ReplyException(ReplyFailure.RECIPIENT_FAILURE, failureCode(e), "Stripe: " + e.getUserMessage());
+    }
+  }
+
+  static int failureCode(StripeException e) {
+    if (e instanceof ApiConnectionException || e instanceof RateLimitException) {
+      return BusFailure.UNAVAILABLE;
+    }
+    if (e instanceof InvalidRequestException && Integer.valueOf(404).equals(e.getStatusCode())) {
+      return BusFailure.NOT_FOUND;
+    }
+    if (e instanceof ApiException || (e.getStatusCode() != null && e.getStatusCode() >= 500)) {
+      return BusFailure.UNAVAILABLE;
+    }
+    return BusFailure.BAD_GATEWAY;
+  }
+}

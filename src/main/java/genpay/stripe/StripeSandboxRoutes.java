@@ -1,0 +1,95 @@
+package genpay.stripe;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.function.Function;
+
+/** The sandbox's HTTP face: Stripe's REST subset under /v1 and the hosted checkout page under /pay. */
+public final class StripeSandboxRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StripeSandboxRoutes.class);
+
+  private StripeSandboxRoutes() {
+  }
+
+  /** A router to mount at {@link StripeSandbox#PREFIX}; the body handler runs before it. */
+  public static Router create(Vertx vertx, StripeSandbox sandbox) {
+    Router router = Router.router(vertx);
+    router.post("/v1/checkout/sessions").handler(api(ctx ->
+        sandbox.createSession(form(ctx), ctx.request().getHeader("Idempotency-Key"))));
+    router.get("/v1/checkout/sessions/:id").handler(api(ctx -> sandbox.retrieve(ctx.pathParam("id"))));
+    router.post("/v1/checkout/sessions/:id/expire").handler(api(ctx -> sandbox.expire(ctx.pathParam("id"))));
+    router.post("/v1/refunds").handler(api(ctx -> sandbox.refund(form(ctx))));
+    router.get("/pay/:id").handler(ctx -> payPage(ctx, sandbox));
+    router.post("/pay/:id/complete").handler(ctx -> complete(ctx, sandbox));
+    return router;
+  }
+
+  private static io.vertx.core.Handler<RoutingContext> api(Function<RoutingContext, Future<JsonObject>> call) {
+    return ctx -> {
+      Future<JsonObject> answer;
+      try {
+        StripeSandbox.checkKey(ctx.request().getHeader("Authorization"));
+        answer = call.apply(ctx);
+      } catch (SandboxError e) {
+        answer = Future.failedFuture(e);
+      }
+      answer.onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()))
+          .onFailure(failure -> stripeError(ctx, failure));
+    };
+  }
+
+  private static void stripeError(RoutingContext ctx, Throwable failure) {
+    SandboxError error = failure instanceof SandboxError known ? known
+        : new SandboxError(503, "api_error", "sandbox_unavailable", "The sandbox's store is unavailable.");
+    if (!(failure instanceof SandboxError)) {
+      LOG.warn("stripe sandbox: {}", failure.toString());
+    }
+    ctx.response().setStatusCode(error.status).putHeader("Content-Type", "application/json")
+        .end(error.toJson().encode());
+  }
+
+  private static Map<String, String> form(RoutingContext ctx) {
+    return FormParams.parse(ctx.body().asString());
+  }
+
+  private static void payPage(RoutingContext ctx, StripeSandbox sandbox) {
+    sandbox.retrieve(ctx.pathParam("id"))
+        .onSuccess(session -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+            .putHeader("Cache-Control", "no-store")
+            .end(SandboxPayPage.render(session)))
+        .onFailure(failure -> htmlError(ctx, failure));
+  }
+
+  private static void complete(RoutingContext ctx, StripeSandbox sandbox) {
+    String sessionId = ctx.pathParam("id");
+    String outcome = FormParams.parse(ctx.body().asString()).getOrDefault("outcome", "");
+    Future<JsonObject> completed;
+    try {
+      completed = sandbox.complete(sessionId, outcome);
+    } catch (SandboxError e) {
+      completed = Future.failedFuture(e);
+    }
+    completed.onSuccess(session -> {
+      LOG.info("session {}: sandbox checkout {}", sessionId, outcome);
+      String target = "paid".equals(outcome)
+          ? session.getString("success_url").replace("{CHECKOUT_SESSION_ID}", sessionId)
+          : session.getString("cancel_url");
+      ctx.response().setStatusCode(303).putHeader("Location", target).end();
+    }).onFailure(failure -> htmlError(ctx, failure));
+  }
+
+  private static void htmlError(RoutingContext ctx, Throwable failure) {
+    int status = failure instanceof SandboxError known ? known.status : 503;
+    String message = failure instanceof SandboxError ? failure.getMessage() : "The sandbox's store is unavailable.";
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
+        .end(SandboxPayPage.error(message));
+  }
+}

@@ -1,0 +1,101 @@
+package genpay.web;
+
+import genpay.config.Addresses;
+import genpay.config.Settings;
+import genpay.stripe.StripeSandbox;
+import genpay.stripe.StripeSandboxRoutes;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every HTTP route of the engine; each handler is small and talks to the others over the event bus. */
+public final class ApiRouter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
+  private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(5_000);
+
+  private ApiRouter() {
+  }
+
+  public static Router create(Vertx vertx, Settings settings, PrometheusMeterRegistry registry,
+                              StripeSandbox stripeSandbox) {
+    EventBus bus = vertx.eventBus();
+    Router router = Router.router(vertx);
+    router.post().handler(BodyHandler.create(false).setBodyLimit(Settings.MAX_BODY_BYTES));
+
+    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/ready").handler(ctx -> ready(ctx, bus));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+
+    JsonObject config = publicConfig(settings);
+    router.get("/api/config").handler(ctx -> json(ctx, 200, config));
+    router.post("/api/create-checkout").handler(new CheckoutHandler(settings, bus));
+    router.get("/api/webhook-status/:sessionId").handler(ctx -> sessionStatus(ctx, bus));
+
+    if (stripeSandbox != null) {
+      router.route(StripeSandbox.PREFIX + "/*").subRouter(StripeSandboxRoutes.create(vertx, stripeSandbox));
+    }
+
+    router.errorHandler(404, ctx -> Problems.send(ctx, Problems.problem(404, "not-found", "Not found",
+        "No resource at " + ctx.request().path())));
+    router.errorHandler(405, ctx -> Problems.send(ctx, Problems.problem(405, "method-not-allowed",
+        "Method not allowed", ctx.request().method() + " is not allowed here")));
+    router.errorHandler(413, ctx -> Problems.send(ctx, Problems.problem(413, "body-too-large",
+        "Request body too large", "Bodies are limited to " + Settings.MAX_BODY_BYTES + " bytes.")));
+    router.errorHandler(400, ctx -> Problems.send(ctx, Problems.problem(400, "invalid-request",
+        "The request is not valid", "The request could not be read.")));
+    router.errorHandler(500, ctx -> {
+      LOG.error("unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+      Problems.send(ctx, Problems.problem(500, "internal", "Internal error",
+          "Something went wrong on our side; it has been logged."));
+    });
+    return router;
+  }
+
+  static JsonObject publicConfig(Settings settings) {
+    return new JsonObject()
+        .put("sandbox", settings.stripeSandbox() || settings.providerSandbox())
+        .put("sandboxes", new JsonObject().put("stripe", settings.stripeSandbox())
+            .put("provider", settings.providerSandbox()))
+        .put("publishableKey", settings.stripePublishableKey())
+        .put("priceId", settings.stripePriceId())
+        .put("price", new JsonObject().put("amount", settings.priceAmount()).put("currency", settings.priceCurrency()))
+        .put("maxQuantity", Settings.MAX_QUANTITY)
+        .put("maxPromptLength", Settings.MAX_PROMPT_LENGTH);
+  }
+
+  private static void sessionStatus(RoutingContext ctx, EventBus bus) {
+    String sessionId;
+    try {
+      sessionId = SessionIds.requireSessionId(ctx.pathParam("sessionId"));
+    } catch (InvalidInput invalid) {
+      Problems.invalid(ctx, invalid);
+      return;
+    }
+    bus.<JsonObject>request(Addresses.SESSIONS_GET, new JsonObject().put("sessionId", sessionId), QUICK)
+        .onSuccess(reply -> json(ctx, 200, reply.body()))
+        .onFailure(failure -> Problems.send(ctx, Problems.fromFailure(failure)));
+  }
+
+  private static void ready(RoutingContext ctx, EventBus bus) {
+    bus.<JsonObject>request(Addresses.SESSIONS_PING, new JsonObject(), new DeliveryOptions().setSendTimeout(2_000))
+        .onSuccess(reply -> json(ctx, 200, new JsonObject().put("status", "UP").put("redis", "up")))
+        .onFailure(failure -> Problems.send(ctx, Problems.unavailable("Redis does not answer.")
+            .put("redis", "down")));
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
+  }
+}

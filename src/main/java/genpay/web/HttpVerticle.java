@@ -1,0 +1,46 @@
+package genpay.web;
+
+import genpay.config.Settings;
+import genpay.redis.RedisClients;
+import genpay.stripe.StripeSandbox;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.redis.client.Redis;
+
+import java.time.Clock;
+
+/** One instance per event loop; all of them share the port. Owns the HTTP server and its router. */
+public final class HttpVerticle extends VerticleBase {
+
+  private final Settings settings;
+  private final PrometheusMeterRegistry registry;
+  private Redis sandboxRedis;
+  private HttpServer server;
+
+  public HttpVerticle(Settings settings, PrometheusMeterRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    StripeSandbox stripeSandbox = null;
+    if (settings.stripeSandbox()) {
+      sandboxRedis = RedisClients.create(vertx, settings.redisUrl(), "stripe-sandbox-" + deploymentID());
+      stripeSandbox = new StripeSandbox(sandboxRedis, settings, Clock.systemUTC());
+    }
+    server = vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setTcpNoDelay(true));
+    return server.requestHandler(ApiRouter.create(vertx, settings, registry, stripeSandbox)).listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (sandboxRedis != null) {
+      sandboxRedis.close();
+    }
+    return Future.succeededFuture();
+  }
+}

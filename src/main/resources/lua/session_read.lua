@@ -1,0 +1,5 @@
+-- KEYS[1] session:{id}
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return {-1}
+end
+return snapshot(0, KEYS[1])
