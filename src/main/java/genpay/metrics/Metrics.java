@@ -3,6 +3,7 @@ package genpay.metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.util.EnumSet;
@@ -17,11 +18,15 @@ public final class Metrics {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  /** HTTP requests by route template (never by raw path: ids would explode the label set), method and status. */
+  /**
+   * HTTP requests by route template (never by raw path: ids would explode the label set), method and status.
+   * Event-bus meters are off: without an address label they collide, with one reply addresses would explode.
+   */
   public static MicrometerMetricsOptions vertxOptions() {
     return new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE));
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
   }
 }

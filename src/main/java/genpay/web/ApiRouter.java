@@ -29,7 +29,7 @@ public final class ApiRouter {
                               StripeSandbox stripeSandbox) {
     EventBus bus = vertx.eventBus();
     Router router = Router.router(vertx);
-    router.post().handler(BodyHandler.create(false).setBodyLimit(Settings.MAX_BODY_BYTES));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(Settings.MAX_BODY_BYTES));
 
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> ready(ctx, bus));

@@ -11,9 +11,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.redis.client.Redis;
 
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** One instance per event loop; all of them share the port. Owns the HTTP server and its router. */
 public final class HttpVerticle extends VerticleBase {
+
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final Settings settings;
   private final PrometheusMeterRegistry registry;
@@ -29,7 +32,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     StripeSandbox stripeSandbox = null;
     if (settings.stripeSandbox()) {
-      sandboxRedis = RedisClients.create(vertx, settings.redisUrl(), "stripe-sandbox-" + deploymentID());
+      sandboxRedis = RedisClients.create(vertx, settings.redisUrl(), "stripe-sandbox-" + INSTANCES.incrementAndGet());
       stripeSandbox = new StripeSandbox(sandboxRedis, settings, Clock.systemUTC());
     }
     server = vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setTcpNoDelay(true));

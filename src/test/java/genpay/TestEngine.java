@@ -1,0 +1,86 @@
+package genpay;
+
+import genpay.config.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.redis.client.Command;
+import genpay.redis.RedisClients;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A whole engine for a test class: its own port, its own embedded Redis in a fresh data directory. */
+public final class TestEngine implements AutoCloseable {
+
+  public final Engine engine;
+  public final WebClient http;
+  public final Redis redis;
+  public final int port;
+
+  private TestEngine(Engine engine, int port) {
+    this.engine = engine;
+    this.port = port;
+    this.http = WebClient.create(engine.vertx(), new WebClientOptions()
+        .setDefaultHost("127.0.0.1").setDefaultPort(port).setFollowRedirects(false));
+    this.redis = RedisClients.create(engine.vertx(), engine.settings().redisUrl(), "test");
+  }
+
+  public static TestEngine start() throws Exception {
+    return start(Map.of());
+  }
+
+  /** {@code overrides} are environment variables on top of a sandboxed, embedded default. */
+  public static TestEngine start(Map<String, String> overrides) throws Exception {
+    int port = freePort();
+    Path dataDir = Files.createTempDirectory("genpay-test-");
+    Map<String, String> env = new HashMap<>();
+    env.put("PORT", String.valueOf(port));
+    env.put("DATA_DIR", dataDir.toString());
+    env.putAll(overrides);
+    Settings settings = Settings.from(new JsonObject(), env);
+    return new TestEngine(Engine.start(settings), port);
+  }
+
+  public Settings settings() {
+    return engine.settings();
+  }
+
+  /** A digest of Redis's whole dataset: equal before and after means nothing changed. */
+  public String redisDigest() {
+    return await(redis.send(Request.cmd(Command.DEBUG).arg("DIGEST"))).toString();
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    redis.close();
+    http.close();
+    engine.close();
+  }
+}

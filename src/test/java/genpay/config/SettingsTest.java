@@ -1,0 +1,107 @@
+package genpay.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SettingsTest {
+
+  @Test
+  void defaultsRunOnSandboxesWithEmbeddedRedis() {
+    Settings settings = Settings.from(new JsonObject(), Map.of());
+    assertEquals(8080, settings.port());
+    assertEquals("http://localhost:8080", settings.appUrl());
+    assertTrue(settings.embeddedRedis());
+    assertTrue(settings.stripeSandbox());
+    assertTrue(settings.providerSandbox());
+    assertEquals(List.of(Settings.SANDBOX_WEBHOOK_SECRET), settings.stripeWebhookSecrets());
+    assertEquals(Settings.SANDBOX_PRICE_ID, settings.stripePriceId());
+    assertEquals("always", settings.redisAppendFsync());
+  }
+
+  @Test
+  void environmentOverridesTheFile() {
+    JsonObject file = new JsonObject().put("PORT", 9000).put("PRICE_AMOUNT", 700);
+    Settings settings = Settings.from(file, Map.of("PORT", "9100", "APP_URL", "https://gen.example.com/"));
+    assertEquals(9100, settings.port());
+    assertEquals(700, settings.priceAmount());
+    assertEquals("https://gen.example.com", settings.appUrl());
+  }
+
+  @Test
+  void badPortNamesTheSettingInOneLine() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), Map.of("PORT", "eighty")));
+    assertEquals("Bad configuration: PORT must be a whole number from 1 to 65535 (got \"eighty\")", e.getMessage());
+    assertFalse(e.getMessage().contains("\n"));
+  }
+
+  @Test
+  void badSecretKeyIsNamedButNeverEchoed() {
+    String secret = "whsec_pasted_into_the_wrong_place_123";
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), Map.of("STRIPE_SECRET_KEY", secret)));
+    assertTrue(e.getMessage().contains("STRIPE_SECRET_KEY"));
+    assertFalse(e.getMessage().contains(secret));
+  }
+
+  @Test
+  void liveKeysNeedWebhookSecretAndPrice() {
+    ConfigException noSecret = assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), Map.of("STRIPE_SECRET_KEY", "sk_live_abc")));
+    assertTrue(noSecret.getMessage().contains("STRIPE_WEBHOOK_SECRET"));
+    ConfigException noPrice = assertThrows(ConfigException.class, () -> Settings.from(new JsonObject(),
+        Map.of("STRIPE_SECRET_KEY", "sk_live_abc", "STRIPE_WEBHOOK_SECRET", "whsec_a")));
+    assertTrue(noPrice.getMessage().contains("STRIPE_PRICE_ID"));
+    Settings live = Settings.from(new JsonObject(), Map.of("STRIPE_SECRET_KEY", "sk_live_abc",
+        "STRIPE_WEBHOOK_SECRET", "whsec_a, whsec_b", "STRIPE_PRICE_ID", "price_123"));
+    assertFalse(live.stripeSandbox());
+    assertEquals(List.of("whsec_a", "whsec_b"), live.stripeWebhookSecrets());
+    assertFalse(live.toString().contains("sk_live_abc"));
+  }
+
+  @Test
+  void clusterNeedsASharedRedis() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), Map.of("CLUSTER", "true")));
+    assertTrue(e.getMessage().startsWith("Bad configuration: REDIS_URL"));
+  }
+
+  @Test
+  void unknownFileKeyAndBadValuesAreRefused() {
+    assertThrows(ConfigException.class, () -> Settings.from(new JsonObject().put("PROT", 1), Map.of()));
+    assertThrows(ConfigException.class, () -> Settings.from(new JsonObject(), Map.of("REDIS_URL", "localhost:6379")));
+    assertThrows(ConfigException.class, () -> Settings.from(new JsonObject(), Map.of("CLUSTER", "maybe")));
+    assertThrows(ConfigException.class, () -> Settings.from(new JsonObject(), Map.of("REDIS_APPENDFSYNC", "never")));
+    assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), Map.of("GENERATION_API_URL", "https://api.example.com")));
+  }
+
+  @Test
+  void providerFaultsParse() {
+    ProviderFaults faults = ProviderFaults.parse("5xx=0.1,429=0.05,timeout=0.02,fail=0.05");
+    assertEquals(0.1, faults.serverError());
+    assertEquals(0.05, faults.tooManyRequests());
+    assertEquals(0.02, faults.timeout());
+    assertEquals(0.05, faults.fail());
+    assertEquals(ProviderFaults.NONE, ProviderFaults.parse(""));
+    assertThrows(ConfigException.class, () -> ProviderFaults.parse("5xx=2"));
+    assertThrows(ConfigException.class, () -> ProviderFaults.parse("boom=0.1"));
+    assertThrows(ConfigException.class, () -> ProviderFaults.parse("5xx=0.6,429=0.6"));
+  }
+
+  @Test
+  void publishableKeyDefaultsOnlyInTheSandbox() {
+    assertEquals(Settings.SANDBOX_PUBLISHABLE_KEY, Settings.from(new JsonObject(), Map.of()).stripePublishableKey());
+    assertNull(Settings.from(new JsonObject(), Map.of("STRIPE_SECRET_KEY", "sk_test_x",
+        "STRIPE_WEBHOOK_SECRET", "whsec_a", "STRIPE_PRICE_ID", "price_1")).stripePublishableKey());
+  }
+}

@@ -1,0 +1,136 @@
+package genpay.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.AuthenticationException;
+import com.stripe.exception.InvalidRequestException;
+import com.stripe.model.Refund;
+import com.stripe.model.checkout.Session;
+import com.stripe.param.RefundCreateParams;
+import com.stripe.param.checkout.SessionCreateParams;
+import genpay.TestEngine;
+import genpay.config.Settings;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static genpay.TestEngine.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** stripe-java itself, over HTTP, against the sandbox: the same code path as live Stripe. */
+class StripeSandboxTest {
+
+  private static TestEngine genpay;
+  private static StripeClient stripe;
+
+  @BeforeAll
+  static void start() throws Exception {
+    genpay = TestEngine.start();
+    stripe = client(Settings.SANDBOX_SECRET_KEY);
+  }
+
+  @AfterAll
+  static void stop() {
+    genpay.close();
+  }
+
+  private static StripeClient client(String key) {
+    return StripeClient.builder().setApiKey(key)
+        .setApiBase("http://127.0.0.1:" + genpay.port + StripeSandbox.API_PREFIX).build();
+  }
+
+  private static SessionCreateParams params(String price, long quantity) {
+    return SessionCreateParams.builder()
+        .setMode(SessionCreateParams.Mode.PAYMENT)
+        .setSuccessUrl("http://localhost/en/payment-success/{CHECKOUT_SESSION_ID}")
+        .setCancelUrl("http://localhost/en/tool/x?canceled=1")
+        .addLineItem(SessionCreateParams.LineItem.builder().setPrice(price).setQuantity(quantity).build())
+        .putMetadata("video_count", String.valueOf(quantity))
+        .build();
+  }
+
+  @Test
+  void createRetrieveExpireInStripesShapes() throws Exception {
+    Session created = stripe.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 3));
+    assertTrue(created.getId().matches("^cs_test_[A-Za-z0-9]{58}$"), created.getId());
+    assertEquals("open", created.getStatus());
+    assertEquals("unpaid", created.getPaymentStatus());
+    assertEquals(3 * genpay.settings().priceAmount(), created.getAmountTotal());
+    assertEquals(genpay.settings().appUrl() + "/sandbox/stripe/pay/" + created.getId(), created.getUrl());
+
+    Session retrieved = stripe.v1().checkout().sessions().retrieve(created.getId());
+    assertEquals(created.getId(), retrieved.getId());
+    assertEquals("3", retrieved.getMetadata().get("video_count"));
+
+    Session expired = stripe.v1().checkout().sessions().expire(created.getId());
+    assertEquals("expired", expired.getStatus());
+    InvalidRequestException again = assertThrows(InvalidRequestException.class,
+        () -> stripe.v1().checkout().sessions().expire(created.getId()));
+    assertEquals("checkout_session_not_open", again.getCode());
+  }
+
+  @Test
+  void anIdempotentRetryGetsTheSameSession() throws Exception {
+    var options = com.stripe.net.RequestOptions.builder().setIdempotencyKey("retry-" + System.nanoTime()).build();
+    Session first = stripe.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 1), options);
+    Session second = stripe.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 1), options);
+    assertEquals(first.getId(), second.getId());
+  }
+
+  @Test
+  void unknownPriceAndUnknownSessionAreStripeErrors() {
+    InvalidRequestException price = assertThrows(InvalidRequestException.class,
+        () -> stripe.v1().checkout().sessions().create(params("price_nope", 1)));
+    assertEquals("resource_missing", price.getCode());
+    InvalidRequestException session = assertThrows(InvalidRequestException.class,
+        () -> stripe.v1().checkout().sessions().retrieve("cs_test_doesnotexist"));
+    assertEquals(404, session.getStatusCode());
+  }
+
+  @Test
+  void liveKeysAreRefused() {
+    AuthenticationException refused = assertThrows(AuthenticationException.class,
+        () -> client("sk_live_notallowedhere").v1().checkout().sessions().retrieve("cs_test_x"));
+    assertEquals("live_key_refused", refused.getCode());
+  }
+
+  @Test
+  void payingOnTheHostedPageRedirectsToTheSuccessPage() throws Exception {
+    Session created = stripe.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 2));
+    HttpResponse<Buffer> page = await(genpay.http.get("/sandbox/stripe/pay/" + created.getId()).send());
+    assertEquals(200, page.statusCode());
+    assertTrue(page.bodyAsString().contains("Stripe sandbox"), "the page says it is a sandbox");
+    assertTrue(page.bodyAsString().contains("value=\"paid\""));
+
+    HttpResponse<Buffer> paid = await(genpay.http.post("/sandbox/stripe/pay/" + created.getId() + "/complete")
+        .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("outcome=paid")));
+    assertEquals(303, paid.statusCode());
+    assertEquals("http://localhost/en/payment-success/" + created.getId(), paid.getHeader("Location"));
+
+    Session after = stripe.v1().checkout().sessions().retrieve(created.getId());
+    assertEquals("complete", after.getStatus());
+    assertEquals("paid", after.getPaymentStatus());
+
+    HttpResponse<Buffer> twice = await(genpay.http.post("/sandbox/stripe/pay/" + created.getId() + "/complete")
+        .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("outcome=declined")));
+    assertEquals(400, twice.statusCode());
+    assertEquals("paid", stripe.v1().checkout().sessions().retrieve(created.getId()).getPaymentStatus());
+
+    Refund refund = stripe.v1().refunds().create(RefundCreateParams.builder()
+        .setPaymentIntent(after.getPaymentIntent()).build());
+    assertEquals("succeeded", refund.getStatus());
+  }
+
+  @Test
+  void decliningRedirectsToTheCancelUrlUnpaid() throws Exception {
+    Session created = stripe.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 1));
+    HttpResponse<Buffer> declined = await(genpay.http.post("/sandbox/stripe/pay/" + created.getId() + "/complete")
+        .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("outcome=declined")));
+    assertEquals(303, declined.statusCode());
+    assertEquals("http://localhost/en/tool/x?canceled=1", declined.getHeader("Location"));
+    assertEquals("unpaid", stripe.v1().checkout().sessions().retrieve(created.getId()).getPaymentStatus());
+  }
+}
