@@ -3,6 +3,7 @@ package genpay;
 import genpay.config.Settings;
 import genpay.sessions.SessionStoreVerticle;
 import genpay.stripe.StripeGatewayVerticle;
+import genpay.stripe.StripeWebhooksVerticle;
 import genpay.web.HttpVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -37,6 +38,10 @@ public final class MainVerticle extends VerticleBase {
             .setThreadingModel(ThreadingModel.WORKER).setInstances(STRIPE_GATEWAY_INSTANCES)))
         .onSuccess(id -> LOG.info("stripe: gateway ready ({})",
             settings.stripeSandbox() ? "sandbox at " + settings.appUrl() + "/sandbox/stripe" : "live Stripe API"))
+        .compose(id -> vertx.deployVerticle(() -> new StripeWebhooksVerticle(settings, registry),
+            new DeploymentOptions()))
+        .onSuccess(id -> LOG.info("stripe: webhooks ready ({} secret(s)), sweep of pending orders every {} s",
+            settings.stripeWebhookSecrets().size(), settings.reconcileIntervalSeconds()))
         .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(settings, registry),
             new DeploymentOptions().setInstances(httpInstances)))
         .onSuccess(id -> LOG.info("http: listening on port {} ({} event loops)", settings.port(), httpInstances));

@@ -1,17 +1,22 @@
 -- Payment confirmed: pending -> processing and the order's N generation jobs, all or nothing.
 -- KEYS[1] session:{id}   KEYS[2] sessions:pending   KEYS[3] jobs:generation
--- ARGV[1] session id   ARGV[2] now (ms)   ARGV[3] ttl (s)   ARGV[4..] fresh file ids, at least videoCount
+-- ARGV[1] session id   ARGV[2] now (ms)   ARGV[3] ttl (s)   ARGV[4] stripe:event:{id} or ''
+-- ARGV[5..] fresh file ids, at least videoCount of them
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return {-1}
 end
+if seen_event(ARGV[4]) then
+  return snapshot(2, KEYS[1])
+end
 if status ~= 'pending' then
+  remember_event(ARGV[4], ARGV[3])
   return snapshot(0, KEYS[1])
 end
 local count = tonumber(redis.call('HGET', KEYS[1], 'videoCount'))
 local ids = {}
 for i = 1, count do
-  local file_id = ARGV[3 + i]
+  local file_id = ARGV[4 + i]
   ids[i] = file_id
   local file_key = 'file:' .. file_id
   redis.call('HSET', file_key, 'id', file_id, 'sessionId', ARGV[1], 'index', tostring(i),
@@ -24,4 +29,5 @@ redis.call('HSET', KEYS[1], 'status', 'processing', 'fileIds', cjson.encode(ids)
            'paidAt', ARGV[2], 'updatedAt', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'version', 1)
 redis.call('ZREM', KEYS[2], ARGV[1])
+remember_event(ARGV[4], ARGV[3])
 return snapshot(1, KEYS[1])

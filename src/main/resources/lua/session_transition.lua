@@ -2,9 +2,13 @@
 -- KEYS[1] session:{id}   KEYS[2] sessions:pending
 -- ARGV[1] session id   ARGV[2] now (ms)   ARGV[3] allowed current statuses, space-separated
 -- ARGV[4] new status   ARGV[5] error shown to the user ('' for none)
+-- ARGV[6] stripe:event:{id} or ''   ARGV[7] ttl (s) of the event marker
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return {-1}
+end
+if seen_event(ARGV[6]) then
+  return snapshot(2, KEYS[1])
 end
 local allowed = false
 for candidate in string.gmatch(ARGV[3], '%S+') do
@@ -12,6 +16,7 @@ for candidate in string.gmatch(ARGV[3], '%S+') do
     allowed = true
   end
 end
+remember_event(ARGV[6], ARGV[7])
 if not allowed then
   return snapshot(0, KEYS[1])
 end

@@ -9,11 +9,20 @@ public final class Addresses {
   public static final String SESSIONS_GET = "sessions.get";
   /** Apply what Stripe says of a Checkout Session (paid, expired, failed); replies with the outcome. */
   public static final String SESSIONS_APPLY = "sessions.apply";
+  /** Ids of sessions still pending that were created before a time: {@code {createdBefore, limit}}. */
+  public static final String SESSIONS_PENDING = "sessions.pending";
   /** Is Redis reachable? Replies or fails 503. */
   public static final String SESSIONS_PING = "sessions.ping";
 
   /** One publish per committed change, cluster-wide: the new session snapshot and, for a file change, the file. */
   public static final String STATUS_CHANGED = "status.changed";
+
+  /** A Stripe webhook as received: {@code {payload, signature}}; replies with the HTTP status to answer. */
+  public static final String STRIPE_WEBHOOK = "stripe.webhook";
+  /** Reconcile one session with Stripe now: {@code {sessionId}}; replies with the snapshot as it then is. */
+  public static final String STRIPE_SYNC = "stripe.sync";
+  /** Run the sweep of old pending sessions now (the timer runs it too); replies with the count reconciled. */
+  public static final String STRIPE_SWEEP = "stripe.sweep";
 
   /** Create a Checkout Session at Stripe (worker verticle). */
   public static final String STRIPE_CHECKOUT_CREATE = "stripe.checkout.create";

@@ -32,7 +32,10 @@ public record Settings(
     int sandboxGenerationSeconds,
     String sandboxProviderFaults,
     boolean cluster,
-    String clusterHost) {
+    String clusterHost,
+    int reconcileAfterSeconds,
+    int reconcileIntervalSeconds,
+    boolean sandboxStripeWebhooks) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -50,7 +53,8 @@ public record Settings(
       "PORT", "APP_URL", "REDIS_URL", "EMBEDDED_REDIS_PORT", "DATA_DIR", "REDIS_APPENDFSYNC",
       "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_ID", "STRIPE_PUBLISHABLE_KEY", "PRICE_AMOUNT",
       "PRICE_CURRENCY", "SESSION_TTL_DAYS", "GENERATION_API_URL", "GENERATION_API_TOKEN",
-      "SANDBOX_GENERATION_SECONDS", "SANDBOX_PROVIDER_FAULTS", "CLUSTER", "CLUSTER_HOST");
+      "SANDBOX_GENERATION_SECONDS", "SANDBOX_PROVIDER_FAULTS", "CLUSTER", "CLUSTER_HOST",
+      "RECONCILE_AFTER_SECONDS", "RECONCILE_INTERVAL_SECONDS", "SANDBOX_STRIPE_WEBHOOKS");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -124,6 +128,9 @@ public record Settings(
     if (cluster && redisUrl.isEmpty()) {
       throw new ConfigException("REDIS_URL", "is required with CLUSTER=true: every node must share one Redis");
     }
+    if (cluster) {
+      throw new ConfigException("CLUSTER", "is not available in this build yet: run a single node (CLUSTER=false)");
+    }
     String dataDir = source.text("DATA_DIR", "data");
     if (dataDir.isEmpty()) {
       throw new ConfigException("DATA_DIR", "must name a directory");
@@ -136,7 +143,10 @@ public record Settings(
         source.integer("SESSION_TTL_DAYS", 30, 1, 365),
         generationUrl.isEmpty() ? null : generationUrl, generationToken.isEmpty() ? null : generationToken,
         source.integer("SANDBOX_GENERATION_SECONDS", 20, 0, 3600), faults,
-        cluster, source.text("CLUSTER_HOST", ""));
+        cluster, source.text("CLUSTER_HOST", ""),
+        source.integer("RECONCILE_AFTER_SECONDS", 600, 0, 86_400),
+        source.integer("RECONCILE_INTERVAL_SECONDS", 60, 1, 3_600),
+        source.bool("SANDBOX_STRIPE_WEBHOOKS", true));
   }
 
   public boolean stripeSandbox() {
@@ -165,7 +175,8 @@ public record Settings(
   public Settings withRedisUrl(String url) {
     return new Settings(port, appUrl, url, embeddedRedisPort, dataDir, redisAppendFsync,
         stripeSecretKey, stripeWebhookSecrets, stripePriceId, stripePublishableKey, priceAmount, priceCurrency, sessionTtlDays,
-        generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost);
+        generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
+        reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */

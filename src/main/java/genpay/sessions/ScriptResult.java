@@ -7,7 +7,8 @@ import java.util.List;
 /** What a session script did, with the session snapshot (and its files) as of that moment. */
 public record ScriptResult(Outcome outcome, JsonObject session, List<JsonObject> files) {
 
-  public enum Outcome { CHANGED, UNCHANGED, UNKNOWN }
+  /** UNCHANGED: the move was not allowed (or already made); DUPLICATE: this Stripe event was applied before. */
+  public enum Outcome { CHANGED, UNCHANGED, DUPLICATE, UNKNOWN }
 
   public boolean changed() {
     return outcome == Outcome.CHANGED;

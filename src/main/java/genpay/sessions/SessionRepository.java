@@ -56,9 +56,12 @@ public final class SessionRepository {
     return READ.run(redis, List.of(RedisKeys.session(sessionId)), List.of()).map(Snapshots::parse);
   }
 
-  /** Payment confirmed: pending -> processing, and its N jobs join the generation stream in the same script. */
-  public Future<ScriptResult> markPaid(String sessionId) {
-    List<String> args = new ArrayList<>(List.of(sessionId, now(), String.valueOf(ttlSeconds)));
+  /**
+   * Payment confirmed: pending -> processing, and its N jobs join the generation stream in the same script.
+   * {@code eventId} (or null) is the Stripe event this comes from; an event applied before is a DUPLICATE.
+   */
+  public Future<ScriptResult> markPaid(String sessionId, String eventId) {
+    List<String> args = new ArrayList<>(List.of(sessionId, now(), String.valueOf(ttlSeconds), eventKey(eventId)));
     // Fresh ids for every call; only the call that wins the move to processing uses them.
     for (int i = 0; i < Settings.MAX_QUANTITY; i++) {
       args.add(UUID.randomUUID().toString());
@@ -69,11 +72,12 @@ public final class SessionRepository {
   }
 
   /** A move without jobs (expired, payment failed). {@code error} is what the user reads, or empty. */
-  public Future<ScriptResult> transition(String sessionId, SessionStatus target, String error) {
+  public Future<ScriptResult> transition(String sessionId, SessionStatus target, String error, String eventId) {
     String allowed = SessionStatus.allowedBefore(target).stream().map(SessionStatus::wire)
         .collect(Collectors.joining(" "));
     return TRANSITION.run(redis, List.of(RedisKeys.session(sessionId), RedisKeys.PENDING_SESSIONS),
-            List.of(sessionId, now(), allowed, target.wire(), error == null ? "" : error))
+            List.of(sessionId, now(), allowed, target.wire(), error == null ? "" : error, eventKey(eventId),
+                String.valueOf(ttlSeconds)))
         .map(Snapshots::parse);
   }
 
@@ -93,6 +97,10 @@ public final class SessionRepository {
     return redis.send(Request.cmd(Command.PING))
         .timeout(RedisClients.COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .mapEmpty();
+  }
+
+  private static String eventKey(String eventId) {
+    return eventId == null || eventId.isEmpty() ? "" : RedisKeys.stripeEvent(eventId);
   }
 
   private String now() {

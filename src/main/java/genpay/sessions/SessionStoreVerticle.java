@@ -38,6 +38,7 @@ public final class SessionStoreVerticle extends VerticleBase {
         bus.consumer(Addresses.SESSIONS_CREATE, answering(this::create)).completion(),
         bus.consumer(Addresses.SESSIONS_GET, answering(this::get)).completion(),
         bus.consumer(Addresses.SESSIONS_APPLY, answering(this::apply)).completion(),
+        bus.consumer(Addresses.SESSIONS_PENDING, answering(this::pending)).completion(),
         bus.consumer(Addresses.SESSIONS_PING, answering(this::ping)).completion());
   }
 
@@ -70,16 +71,20 @@ public final class SessionStoreVerticle extends VerticleBase {
             : Future.succeededFuture(read.session()));
   }
 
-  /** Applies what Stripe says of a session: {@code {sessionId, action: paid|expired|payment_failed, reason?}}. */
+  /**
+   * Applies what Stripe says of a session: {@code {sessionId, action: paid|expired|payment_failed, reason?, eventId?}}.
+   * Replies {@code {outcome: changed|unchanged|duplicate, changed, session}}.
+   */
   private Future<JsonObject> apply(JsonObject body) {
     String sessionId = body.getString("sessionId");
     String action = body.getString("action", "");
+    String eventId = body.getString("eventId");
     Future<ScriptResult> applied = switch (action) {
-      case "paid" -> repository.markPaid(sessionId);
+      case "paid" -> repository.markPaid(sessionId, eventId);
       case "expired" -> repository.transition(sessionId, SessionStatus.EXPIRED,
-          "The checkout expired before payment.");
+          "The checkout expired before payment.", eventId);
       case "payment_failed" -> repository.transition(sessionId, SessionStatus.ERROR,
-          body.getString("reason", "The payment did not go through."));
+          body.getString("reason", "The payment did not go through."), eventId);
       default -> failure(BusFailure.BAD_REQUEST, "unknown action " + action);
     };
     return applied
@@ -94,8 +99,15 @@ public final class SessionStoreVerticle extends VerticleBase {
             publish(outcome);
           }
           return Future.succeededFuture(new JsonObject()
+              .put("outcome", outcome.outcome().name().toLowerCase(java.util.Locale.ROOT))
               .put("changed", outcome.changed()).put("session", outcome.session()));
         });
+  }
+
+  private Future<JsonObject> pending(JsonObject body) {
+    return repository.pendingCreatedBefore(body.getLong("createdBefore"), body.getInteger("limit", 100))
+        .recover(cause -> failure(BusFailure.UNAVAILABLE, "the order store is unavailable"))
+        .map(ids -> new JsonObject().put("sessionIds", new io.vertx.core.json.JsonArray(ids)));
   }
 
   private Future<JsonObject> ping(Object ignored) {

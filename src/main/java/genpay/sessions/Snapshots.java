@@ -15,7 +15,7 @@ public final class Snapshots {
   private Snapshots() {
   }
 
-  /** The scripts answer {changed, session fields, file fields...}, or {-1} for an unknown session. */
+  /** The scripts answer {outcome, session fields, file fields...}, or {-1} for an unknown session. */
   public static ScriptResult parse(Response response) {
     int flag = response.get(0).toInteger();
     if (flag < 0) {
@@ -29,7 +29,11 @@ public final class Snapshots {
         files.add(file(file));
       }
     }
-    ScriptResult.Outcome outcome = flag == 1 ? ScriptResult.Outcome.CHANGED : ScriptResult.Outcome.UNCHANGED;
+    ScriptResult.Outcome outcome = switch (flag) {
+      case 1 -> ScriptResult.Outcome.CHANGED;
+      case 2 -> ScriptResult.Outcome.DUPLICATE;
+      default -> ScriptResult.Outcome.UNCHANGED;
+    };
     return new ScriptResult(outcome, session(session, files), files);
   }
 

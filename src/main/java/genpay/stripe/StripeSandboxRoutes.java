@@ -8,6 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import genpay.config.Settings;
+
 import java.util.Map;
 import java.util.function.Function;
 
@@ -19,16 +21,26 @@ public final class StripeSandboxRoutes {
   private StripeSandboxRoutes() {
   }
 
-  /** A router to mount at {@link StripeSandbox#PREFIX}; the body handler runs before it. */
-  public static Router create(Vertx vertx, StripeSandbox sandbox) {
+  /**
+   * A router to mount at {@link StripeSandbox#PREFIX}; the body handler runs before it. With
+   * {@code deliverWebhooks}, paying, declining and expiring send their webhooks like Stripe.
+   */
+  public static Router create(Vertx vertx, StripeSandbox sandbox, Settings settings, boolean deliverWebhooks) {
+    SandboxWebhookSender sender = deliverWebhooks ? new SandboxWebhookSender(vertx, settings) : null;
+    io.vertx.core.Handler<JsonObject> expired = session -> {
+      if (sender != null) {
+        sender.send("checkout.session.expired", session);
+      }
+    };
     Router router = Router.router(vertx);
     router.post("/v1/checkout/sessions").handler(api(ctx ->
         sandbox.createSession(form(ctx), ctx.request().getHeader("Idempotency-Key"))));
     router.get("/v1/checkout/sessions/:id").handler(api(ctx -> sandbox.retrieve(ctx.pathParam("id"))));
-    router.post("/v1/checkout/sessions/:id/expire").handler(api(ctx -> sandbox.expire(ctx.pathParam("id"))));
+    router.post("/v1/checkout/sessions/:id/expire").handler(api(ctx ->
+        sandbox.expire(ctx.pathParam("id")).onSuccess(expired)));
     router.post("/v1/refunds").handler(api(ctx -> sandbox.refund(form(ctx))));
     router.get("/pay/:id").handler(ctx -> payPage(ctx, sandbox));
-    router.post("/pay/:id/complete").handler(ctx -> complete(ctx, sandbox));
+    router.post("/pay/:id/complete").handler(ctx -> complete(ctx, sandbox, sender));
     return router;
   }
 
@@ -68,7 +80,7 @@ public final class StripeSandboxRoutes {
         .onFailure(failure -> htmlError(ctx, failure));
   }
 
-  private static void complete(RoutingContext ctx, StripeSandbox sandbox) {
+  private static void complete(RoutingContext ctx, StripeSandbox sandbox, SandboxWebhookSender sender) {
     String sessionId = ctx.pathParam("id");
     String outcome = FormParams.parse(ctx.body().asString()).getOrDefault("outcome", "");
     Future<JsonObject> completed;
@@ -79,6 +91,13 @@ public final class StripeSandboxRoutes {
     }
     completed.onSuccess(session -> {
       LOG.info("session {}: sandbox checkout {}", sessionId, outcome);
+      if (sender != null) {
+        // A declined card is modelled as Stripe's delayed-payment failure: completed unpaid, then failed.
+        sender.send("checkout.session.completed", session);
+        if (!"paid".equals(outcome)) {
+          sender.send("checkout.session.async_payment_failed", session);
+        }
+      }
       String target = "paid".equals(outcome)
           ? session.getString("success_url").replace("{CHECKOUT_SESSION_ID}", sessionId)
           : session.getString("cancel_url");

@@ -5,7 +5,9 @@ import genpay.config.Settings;
 import genpay.stripe.StripeSandbox;
 import genpay.stripe.StripeSandboxRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +23,7 @@ public final class ApiRouter {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
   private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(5_000);
+  private static final DeliveryOptions SYNC = new DeliveryOptions().setSendTimeout(10_000);
 
   private ApiRouter() {
   }
@@ -39,9 +42,11 @@ public final class ApiRouter {
     router.get("/api/config").handler(ctx -> json(ctx, 200, config));
     router.post("/api/create-checkout").handler(new CheckoutHandler(settings, bus));
     router.get("/api/webhook-status/:sessionId").handler(ctx -> sessionStatus(ctx, bus));
+    router.post("/api/webhooks/stripe").handler(new StripeWebhookHandler(bus));
 
     if (stripeSandbox != null) {
-      router.route(StripeSandbox.PREFIX + "/*").subRouter(StripeSandboxRoutes.create(vertx, stripeSandbox));
+      router.route(StripeSandbox.PREFIX + "/*").subRouter(
+          StripeSandboxRoutes.create(vertx, stripeSandbox, settings, settings.sandboxStripeWebhooks()));
     }
 
     router.errorHandler(404, ctx -> Problems.send(ctx, Problems.problem(404, "not-found", "Not found",
@@ -81,8 +86,19 @@ public final class ApiRouter {
       return;
     }
     bus.<JsonObject>request(Addresses.SESSIONS_GET, new JsonObject().put("sessionId", sessionId), QUICK)
-        .onSuccess(reply -> json(ctx, 200, reply.body()))
+        .map(Message::body)
+        .compose(snapshot -> "pending".equals(snapshot.getString("status"))
+            ? reconciled(bus, sessionId, snapshot)
+            : Future.succeededFuture(snapshot))
+        .onSuccess(snapshot -> json(ctx, 200, snapshot))
         .onFailure(failure -> Problems.send(ctx, Problems.fromFailure(failure)));
+  }
+
+  /** A pending order asked for may be paid with its webhook still on the way (or lost): ask Stripe. */
+  private static Future<JsonObject> reconciled(EventBus bus, String sessionId, JsonObject pending) {
+    return bus.<JsonObject>request(Addresses.STRIPE_SYNC, new JsonObject().put("sessionId", sessionId), SYNC)
+        .map(reply -> reply.body().getJsonObject("session", pending))
+        .otherwise(pending);
   }
 
   private static void ready(RoutingContext ctx, EventBus bus) {

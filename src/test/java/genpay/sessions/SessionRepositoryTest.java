@@ -92,7 +92,7 @@ class SessionRepositoryTest {
     repository.create(order).compose(created -> {
       List<Future<ScriptResult>> payments = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
-        payments.add(repository.markPaid(order.sessionId()));
+        payments.add(repository.markPaid(order.sessionId(), null));
       }
       return Future.all(payments).map(all -> payments);
     }).compose(payments -> {
@@ -117,8 +117,8 @@ class SessionRepositoryTest {
     Order expiring = order(1);
     Order paying = order(2);
     repository.create(expiring)
-        .compose(v -> repository.transition(expiring.sessionId(), SessionStatus.EXPIRED, "expired"))
-        .compose(v -> repository.markPaid(expiring.sessionId()))
+        .compose(v -> repository.transition(expiring.sessionId(), SessionStatus.EXPIRED, "expired", null))
+        .compose(v -> repository.markPaid(expiring.sessionId(), null))
         .compose(lateMoney -> {
           test.verify(() -> {
             assertEquals(ScriptResult.Outcome.UNCHANGED, lateMoney.outcome());
@@ -130,8 +130,8 @@ class SessionRepositoryTest {
           test.verify(() -> assertEquals(0L, jobs));
           return repository.create(paying);
         })
-        .compose(v -> repository.markPaid(paying.sessionId()))
-        .compose(v -> repository.transition(paying.sessionId(), SessionStatus.EXPIRED, "expired"))
+        .compose(v -> repository.markPaid(paying.sessionId(), null))
+        .compose(v -> repository.transition(paying.sessionId(), SessionStatus.EXPIRED, "expired", null))
         .onComplete(test.succeeding(lateExpiry -> test.verify(() -> {
           assertEquals(ScriptResult.Outcome.UNCHANGED, lateExpiry.outcome());
           assertEquals("processing", lateExpiry.session().getString("status"));
@@ -147,7 +147,7 @@ class SessionRepositoryTest {
         .compose(v -> repository.pendingCreatedBefore(Long.MAX_VALUE, 10_000))
         .compose(pending -> {
           test.verify(() -> assertTrue(pending.contains(order.sessionId())));
-          return repository.transition(order.sessionId(), SessionStatus.ERROR, "Your card was declined.");
+          return repository.transition(order.sessionId(), SessionStatus.ERROR, "Your card was declined.", null);
         })
         .compose(failed -> {
           test.verify(() -> {
@@ -164,7 +164,7 @@ class SessionRepositoryTest {
 
   @Test
   void unknownSessionsAreReportedNotCreated(VertxTestContext test) {
-    repository.markPaid("cs_test_unknown0001")
+    repository.markPaid("cs_test_unknown0001", null)
         .compose(paid -> {
           test.verify(() -> assertTrue(paid.unknown()));
           return repository.read("cs_test_unknown0001");

@@ -1,0 +1,52 @@
+package genpay.stripe;
+
+import genpay.config.Addresses;
+import genpay.config.BusFailure;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The one function that applies what Stripe says of a Checkout Session. The webhook, a browser watching a
+ * pending order and the sweep of old pending orders all come through here; the session store's Lua
+ * scripts make the move happen once, whoever gets there first.
+ */
+public final class SessionSync {
+
+  private static final DeliveryOptions STRIPE_CALL = new DeliveryOptions().setSendTimeout(30_000);
+
+  private final EventBus bus;
+
+  public SessionSync(EventBus bus) {
+    this.bus = bus;
+  }
+
+  /** Replies {@code {outcome: changed|unchanged|duplicate|none, session?}}; fails NOT_FOUND for an unknown order. */
+  public Future<JsonObject> apply(String sessionId, SessionAction action, String eventId) {
+    if (action == SessionAction.NONE) {
+      return Future.succeededFuture(new JsonObject().put("outcome", "none"));
+    }
+    JsonObject command = new JsonObject().put("sessionId", sessionId).put("action", action.command);
+    if (eventId != null) {
+      command.put("eventId", eventId);
+    }
+    return bus.<JsonObject>request(Addresses.SESSIONS_APPLY, command).map(Message::body);
+  }
+
+  /** Asks Stripe (on the gateway's worker) and applies the answer; a session Stripe does not know has expired. */
+  public Future<JsonObject> reconcile(String sessionId) {
+    return bus.<JsonObject>request(Addresses.STRIPE_CHECKOUT_RETRIEVE, new JsonObject().put("sessionId", sessionId),
+            STRIPE_CALL)
+        .compose(reply -> apply(sessionId, SessionAction.fromSession(reply.body()), null),
+            failure -> isNotFound(failure)
+                ? apply(sessionId, SessionAction.EXPIRED, null)
+                : Future.failedFuture(failure));
+  }
+
+  public static boolean isNotFound(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureCode() == BusFailure.NOT_FOUND;
+  }
+}

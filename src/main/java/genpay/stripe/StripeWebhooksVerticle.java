@@ -1,0 +1,161 @@
+package genpay.stripe;
+
+import genpay.config.Addresses;
+import genpay.config.Settings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static genpay.config.BusReplies.answering;
+
+/**
+ * Owns the webhook secrets and the mapping of Stripe's word to session commands: verifies webhooks, runs
+ * reconciliation for pending orders a browser watches, and sweeps pending orders whose webhook never came.
+ */
+public final class StripeWebhooksVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StripeWebhooksVerticle.class);
+  /** A browser watching a pending order asks Stripe at most this often per order and node. */
+  private static final long SYNC_INTERVAL_MS = 5_000;
+  private static final int SWEEP_BATCH = 500;
+
+  private final Settings settings;
+  private final MeterRegistry registry;
+  private final Map<String, Long> lastSync = new ConcurrentHashMap<>();
+  private SessionSync sync;
+  private boolean sweeping;
+
+  public StripeWebhooksVerticle(Settings settings, MeterRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    sync = new SessionSync(vertx.eventBus());
+    var bus = vertx.eventBus();
+    vertx.setPeriodic(settings.reconcileIntervalSeconds() * 1000L, id -> sweep());
+    return Future.all(
+        bus.consumer(Addresses.STRIPE_WEBHOOK, answering(this::receive)).completion(),
+        bus.consumer(Addresses.STRIPE_SYNC, answering(this::syncWatched)).completion(),
+        bus.consumer(Addresses.STRIPE_SWEEP, answering(body -> sweep())).completion());
+  }
+
+  /** Replies {@code {status: 200|400|503, detail?}}: the HTTP answer Stripe gets. */
+  private Future<JsonObject> receive(JsonObject received) {
+    WebhookEvent event;
+    try {
+      event = WebhookEvent.verify(received.getString("payload", ""), received.getString("signature"),
+          settings.stripeWebhookSecrets());
+    } catch (WebhookEvent.Rejected rejected) {
+      LOG.info("webhook refused: {}", rejected.getMessage());
+      count("unverified", "rejected");
+      return Future.succeededFuture(answer(400, rejected.getMessage()));
+    }
+    if (!SessionAction.handled(event.type())) {
+      LOG.debug("webhook {} of type {} ignored", event.id(), event.type());
+      count(event.type(), "ignored");
+      return Future.succeededFuture(answer(200, null));
+    }
+    String sessionId = event.checkoutSessionId();
+    if (sessionId == null) {
+      count(event.type(), "rejected");
+      return Future.succeededFuture(answer(400, "a " + event.type() + " event must carry a checkout.session"));
+    }
+    SessionAction action = SessionAction.fromEvent(event.type(), event.object());
+    if (action == SessionAction.NONE) {
+      LOG.info("session {}: {} with payment_status {}, waiting for the payment", sessionId, event.type(),
+          event.object().getValue("payment_status"));
+      count(event.type(), "waiting");
+      return Future.succeededFuture(answer(200, null));
+    }
+    return sync.apply(sessionId, action, event.id())
+        .map(applied -> {
+          String outcome = applied.getString("outcome");
+          LOG.info("session {}: webhook {} {} (api version {}): {}", sessionId, event.id(), event.type(),
+              event.apiVersion(), outcome);
+          count(event.type(), outcome);
+          return answer(200, null);
+        })
+        .recover(failure -> {
+          if (SessionSync.isNotFound(failure)) {
+            LOG.info("session {}: webhook {} for an order this engine does not have, ignored", sessionId, event.id());
+            count(event.type(), "unknown_session");
+            return Future.succeededFuture(answer(200, null));
+          }
+          LOG.warn("session {}: webhook {} not stored, Stripe will retry: {}", sessionId, event.id(),
+              failure.getMessage());
+          count(event.type(), "unavailable");
+          return Future.succeededFuture(answer(503, "not stored"));
+        });
+  }
+
+  /** A browser watches a pending order: ask Stripe, at most every few seconds per order. */
+  private Future<JsonObject> syncWatched(JsonObject body) {
+    String sessionId = body.getString("sessionId");
+    long now = System.currentTimeMillis();
+    Long last = lastSync.get(sessionId);
+    if (last != null && now - last < SYNC_INTERVAL_MS) {
+      return Future.succeededFuture(new JsonObject().put("outcome", "throttled"));
+    }
+    lastSync.put(sessionId, now);
+    return sync.reconcile(sessionId);
+  }
+
+  /** Reconciles pending orders older than RECONCILE_AFTER_SECONDS; replies with how many it asked Stripe about. */
+  private Future<JsonObject> sweep() {
+    long now = System.currentTimeMillis();
+    lastSync.values().removeIf(at -> now - at > SYNC_INTERVAL_MS);
+    if (sweeping) {
+      return Future.succeededFuture(new JsonObject().put("reconciled", 0).put("busy", true));
+    }
+    sweeping = true;
+    JsonObject query = new JsonObject()
+        .put("createdBefore", now - settings.reconcileAfterSeconds() * 1000L).put("limit", SWEEP_BATCH);
+    return vertx.eventBus().<JsonObject>request(Addresses.SESSIONS_PENDING, query)
+        .compose(reply -> reconcileEach(reply.body().getJsonArray("sessionIds").getList(), 0, 0))
+        .map(count -> {
+          if (count > 0) {
+            LOG.info("sweep: reconciled {} pending order(s) with Stripe", count);
+          }
+          return new JsonObject().put("reconciled", count);
+        })
+        .eventually(() -> {
+          sweeping = false;
+          return Future.succeededFuture();
+        });
+  }
+
+  /** One at a time, so a sweep of hundreds never floods Stripe; one failure does not stop the rest. */
+  private Future<Integer> reconcileEach(List<?> sessionIds, int index, int done) {
+    if (index >= sessionIds.size()) {
+      return Future.succeededFuture(done);
+    }
+    String sessionId = (String) sessionIds.get(index);
+    return sync.reconcile(sessionId)
+        .map(applied -> done + 1)
+        .otherwise(failure -> {
+          LOG.warn("session {}: reconciliation failed: {}", sessionId, failure.getMessage());
+          return done;
+        })
+        .compose(count -> reconcileEach(sessionIds, index + 1, count));
+  }
+
+  private static JsonObject answer(int status, String detail) {
+    JsonObject answer = new JsonObject().put("status", status);
+    return detail == null ? answer : answer.put("detail", detail);
+  }
+
+  private void count(String type, String outcome) {
+    Counter.builder("genpay.webhooks").description("Stripe webhooks by event type and outcome")
+        .tag("type", type).tag("outcome", outcome).register(registry).increment();
+  }
+}
