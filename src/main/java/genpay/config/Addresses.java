@@ -9,7 +9,7 @@ public final class Addresses {
   public static final String SESSIONS_GET = "sessions.get";
   /** Apply what Stripe says of a Checkout Session (paid, expired, failed); replies with the outcome. */
   public static final String SESSIONS_APPLY = "sessions.apply";
-  /** Ids of sessions still pending that were created before a time: {@code {createdBefore, limit}}. */
+  /** Ids of sessions still pending created before a time, oldest first: {@code {createdBefore, offset, limit}}. */
   public static final String SESSIONS_PENDING = "sessions.pending";
   /** Is Redis reachable? Replies or fails 503. */
   public static final String SESSIONS_PING = "sessions.ping";

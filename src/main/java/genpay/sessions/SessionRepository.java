@@ -11,6 +11,7 @@ import io.vertx.redis.client.Request;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -73,18 +74,23 @@ public final class SessionRepository {
 
   /** A move without jobs (expired, payment failed). {@code error} is what the user reads, or empty. */
   public Future<ScriptResult> transition(String sessionId, SessionStatus target, String error, String eventId) {
-    String allowed = SessionStatus.allowedBefore(target).stream().map(SessionStatus::wire)
-        .collect(Collectors.joining(" "));
+    return transition(sessionId, SessionStatus.allowedBefore(target), target, error, eventId);
+  }
+
+  /** The same, allowed only from {@code from}: a payment failure may end a pending order, never a paid one. */
+  public Future<ScriptResult> transition(String sessionId, Set<SessionStatus> from, SessionStatus target,
+                                         String error, String eventId) {
+    String allowed = from.stream().map(SessionStatus::wire).collect(Collectors.joining(" "));
     return TRANSITION.run(redis, List.of(RedisKeys.session(sessionId), RedisKeys.PENDING_SESSIONS),
             List.of(sessionId, now(), allowed, target.wire(), error == null ? "" : error, eventKey(eventId),
                 String.valueOf(ttlSeconds)))
         .map(Snapshots::parse);
   }
 
-  /** Ids of sessions still pending that were created before {@code createdBeforeMillis}, oldest first. */
-  public Future<List<String>> pendingCreatedBefore(long createdBeforeMillis, int limit) {
+  /** Ids of sessions still pending that were created before {@code createdBeforeMillis}, oldest first, paged. */
+  public Future<List<String>> pendingCreatedBefore(long createdBeforeMillis, int offset, int limit) {
     return redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(RedisKeys.PENDING_SESSIONS).arg("-inf")
-            .arg(createdBeforeMillis).arg("LIMIT").arg(0).arg(limit))
+            .arg(createdBeforeMillis).arg("LIMIT").arg(offset).arg(limit))
         .timeout(RedisClients.COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .map(response -> {
           List<String> ids = new ArrayList<>();

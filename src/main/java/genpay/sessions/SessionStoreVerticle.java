@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.Set;
 
 import static genpay.config.BusReplies.answering;
 import static genpay.config.BusReplies.failure;
@@ -83,7 +84,7 @@ public final class SessionStoreVerticle extends VerticleBase {
       case "paid" -> repository.markPaid(sessionId, eventId);
       case "expired" -> repository.transition(sessionId, SessionStatus.EXPIRED,
           "The checkout expired before payment.", eventId);
-      case "payment_failed" -> repository.transition(sessionId, SessionStatus.ERROR,
+      case "payment_failed" -> repository.transition(sessionId, Set.of(SessionStatus.PENDING), SessionStatus.ERROR,
           body.getString("reason", "The payment did not go through."), eventId);
       default -> failure(BusFailure.BAD_REQUEST, "unknown action " + action);
     };
@@ -105,7 +106,8 @@ public final class SessionStoreVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> pending(JsonObject body) {
-    return repository.pendingCreatedBefore(body.getLong("createdBefore"), body.getInteger("limit", 100))
+    return repository.pendingCreatedBefore(body.getLong("createdBefore"), body.getInteger("offset", 0),
+            body.getInteger("limit", 100))
         .recover(cause -> failure(BusFailure.UNAVAILABLE, "the order store is unavailable"))
         .map(ids -> new JsonObject().put("sessionIds", new io.vertx.core.json.JsonArray(ids)));
   }

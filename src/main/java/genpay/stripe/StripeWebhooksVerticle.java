@@ -25,7 +25,7 @@ public final class StripeWebhooksVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StripeWebhooksVerticle.class);
   /** A browser watching a pending order asks Stripe at most this often per order and node. */
   private static final long SYNC_INTERVAL_MS = 5_000;
-  private static final int SWEEP_BATCH = 500;
+  private static final int SWEEP_PAGE = 200;
 
   private final Settings settings;
   private final MeterRegistry registry;
@@ -110,7 +110,11 @@ public final class StripeWebhooksVerticle extends VerticleBase {
     return sync.reconcile(sessionId);
   }
 
-  /** Reconciles pending orders older than RECONCILE_AFTER_SECONDS; replies with how many it asked Stripe about. */
+  /**
+   * Reconciles every pending order older than RECONCILE_AFTER_SECONDS, a page at a time; replies with how
+   * many it asked Stripe about. Orders Stripe still calls open stay pending and are paged past, so a
+   * backlog of abandoned checkouts never starves the newer ones.
+   */
   private Future<JsonObject> sweep() {
     long now = System.currentTimeMillis();
     lastSync.values().removeIf(at -> now - at > SYNC_INTERVAL_MS);
@@ -118,10 +122,7 @@ public final class StripeWebhooksVerticle extends VerticleBase {
       return Future.succeededFuture(new JsonObject().put("reconciled", 0).put("busy", true));
     }
     sweeping = true;
-    JsonObject query = new JsonObject()
-        .put("createdBefore", now - settings.reconcileAfterSeconds() * 1000L).put("limit", SWEEP_BATCH);
-    return vertx.eventBus().<JsonObject>request(Addresses.SESSIONS_PENDING, query)
-        .compose(reply -> reconcileEach(reply.body().getJsonArray("sessionIds").getList(), 0, 0))
+    return sweepPage(now - settings.reconcileAfterSeconds() * 1000L, 0, 0)
         .map(count -> {
           if (count > 0) {
             LOG.info("sweep: reconciled {} pending order(s) with Stripe", count);
@@ -134,19 +135,30 @@ public final class StripeWebhooksVerticle extends VerticleBase {
         });
   }
 
-  /** One at a time, so a sweep of hundreds never floods Stripe; one failure does not stop the rest. */
-  private Future<Integer> reconcileEach(List<?> sessionIds, int index, int done) {
+  private Future<Integer> sweepPage(long createdBefore, int offset, int done) {
+    JsonObject query = new JsonObject().put("createdBefore", createdBefore).put("offset", offset)
+        .put("limit", SWEEP_PAGE);
+    return vertx.eventBus().<JsonObject>request(Addresses.SESSIONS_PENDING, query)
+        .map(reply -> reply.body().getJsonArray("sessionIds").getList())
+        .compose(ids -> ids.isEmpty()
+            ? Future.succeededFuture(done)
+            : reconcileEach(ids, 0, 0).compose(stillPending ->
+                sweepPage(createdBefore, offset + stillPending, done + ids.size())));
+  }
+
+  /** One at a time, so a sweep never floods Stripe; counts the orders that are still pending afterwards. */
+  private Future<Integer> reconcileEach(List<?> sessionIds, int index, int stillPending) {
     if (index >= sessionIds.size()) {
-      return Future.succeededFuture(done);
+      return Future.succeededFuture(stillPending);
     }
     String sessionId = (String) sessionIds.get(index);
     return sync.reconcile(sessionId)
-        .map(applied -> done + 1)
+        .map(applied -> "changed".equals(applied.getString("outcome")) ? 0 : 1)
         .otherwise(failure -> {
           LOG.warn("session {}: reconciliation failed: {}", sessionId, failure.getMessage());
-          return done;
+          return 1;
         })
-        .compose(count -> reconcileEach(sessionIds, index + 1, count));
+        .compose(pending -> reconcileEach(sessionIds, index + 1, stillPending + pending));
   }
 
   private static JsonObject answer(int status, String detail) {

@@ -144,7 +144,7 @@ class SessionRepositoryTest {
   void leavingPendingLeavesTheReconciliationSet(VertxTestContext test) {
     Order order = order(1);
     repository.create(order)
-        .compose(v -> repository.pendingCreatedBefore(Long.MAX_VALUE, 10_000))
+        .compose(v -> repository.pendingCreatedBefore(Long.MAX_VALUE, 0, 10_000))
         .compose(pending -> {
           test.verify(() -> assertTrue(pending.contains(order.sessionId())));
           return repository.transition(order.sessionId(), SessionStatus.ERROR, "Your card was declined.", null);
@@ -154,7 +154,7 @@ class SessionRepositoryTest {
             assertEquals("error", failed.session().getString("status"));
             assertEquals("Your card was declined.", failed.session().getString("error"));
           });
-          return repository.pendingCreatedBefore(Long.MAX_VALUE, 10_000);
+          return repository.pendingCreatedBefore(Long.MAX_VALUE, 0, 10_000);
         })
         .onComplete(test.succeeding(pending -> test.verify(() -> {
           assertTrue(!pending.contains(order.sessionId()));

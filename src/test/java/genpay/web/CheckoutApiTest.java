@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import static genpay.ProblemAssert.assertProblem;
 import static genpay.TestEngine.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -192,16 +193,5 @@ class CheckoutApiTest {
   void unknownPathsAndMethodsAreProblems() {
     assertProblem(await(genpay.http.get("/api/nothing-here").send()), 404);
     assertProblem(await(genpay.http.delete("/api/create-checkout").send()), 405);
-  }
-
-  static void assertProblem(HttpResponse<Buffer> response, int status) {
-    assertEquals(status, response.statusCode(), response.bodyAsString());
-    assertEquals(Problems.CONTENT_TYPE, response.getHeader("Content-Type"));
-    JsonObject problem = response.bodyAsJsonObject();
-    for (String member : List.of("type", "title", "status", "detail")) {
-      assertTrue(problem.containsKey(member), "problem has " + member);
-    }
-    assertEquals(status, problem.getInteger("status"));
-    assertFalse(response.bodyAsString().contains("Exception"), "no stack trace");
   }
 }
