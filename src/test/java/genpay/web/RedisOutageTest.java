@@ -1,6 +1,7 @@
 package genpay.web;
 
 import genpay.TestEngine;
+import genpay.stripe.StripeSignature;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -48,6 +49,15 @@ class RedisOutageTest {
       long started = System.nanoTime();
       assertProblem(order(), 503);
       assertProblem(await(genpay.http.get("/api/webhook-status/" + sessionId).timeout(10_000).send()), 503);
+      String paid = new JsonObject().put("id", "evt_test_outage1").put("object", "event")
+          .put("type", "checkout.session.completed").put("data", new JsonObject().put("object", new JsonObject()
+              .put("id", sessionId).put("object", "checkout.session").put("status", "complete")
+              .put("payment_status", "paid"))).encode();
+      HttpResponse<Buffer> webhook = await(genpay.http.post("/api/webhooks/stripe").timeout(20_000)
+          .putHeader("Stripe-Signature", StripeSignature.header(paid,
+              genpay.settings().stripeWebhookSecrets().get(0), System.currentTimeMillis() / 1000))
+          .sendBuffer(Buffer.buffer(paid)));
+      assertProblem(webhook, 503);
       long elapsedMs = (System.nanoTime() - started) / 1_000_000;
       assertTrue(elapsedMs < 15_000, "answers come promptly, not after a hang: " + elapsedMs + " ms");
     } finally {
