@@ -26,8 +26,7 @@ class LogSecretsTest {
           .sendJsonObject(new JsonObject().put("quantity", 2).put("prompt", prompt)));
       assertEquals(200, created.statusCode());
       String sessionId = created.bodyAsJsonObject().getString("sessionId");
-      await(genpay.http.post("/sandbox/stripe/pay/" + sessionId + "/complete")
-          .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("outcome=paid")));
+      genpay.clickOnCheckoutPage(sessionId, "paid");
       await(genpay.http.post("/api/create-checkout").sendBuffer(Buffer.buffer("{\"quantity\":99}")));
       await(genpay.http.get("/sandbox/stripe/v1/checkout/sessions/" + sessionId)
           .putHeader("Authorization", "Bearer sk_live_shouldnotbelogged").send());

@@ -2,6 +2,8 @@ package genpay;
 
 import genpay.config.Settings;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -54,6 +56,23 @@ public final class TestEngine implements AutoCloseable {
 
   public Settings settings() {
     return engine.settings();
+  }
+
+  /** Presses Pay ("paid") or Decline ("declined") on the sandbox's hosted checkout page. */
+  public HttpResponse<Buffer> clickOnCheckoutPage(String sessionId, String outcome) {
+    return await(http.post("/sandbox/stripe/pay/" + sessionId + "/complete")
+        .putHeader("Content-Type", "application/x-www-form-urlencoded")
+        .sendBuffer(Buffer.buffer("outcome=" + outcome)));
+  }
+
+  /** Orders {@code videos} videos through the API and answers the new session id. */
+  public String order(int videos, String prompt) {
+    HttpResponse<Buffer> created = await(http.post("/api/create-checkout")
+        .sendJsonObject(new JsonObject().put("quantity", videos).put("prompt", prompt)));
+    if (created.statusCode() != 200) {
+      throw new IllegalStateException("create-checkout answered " + created.statusCode() + ": " + created.bodyAsString());
+    }
+    return created.bodyAsJsonObject().getString("sessionId");
   }
 
   /** A digest of Redis's whole dataset: equal before and after means nothing changed. */

@@ -35,10 +35,7 @@ class SandboxCheckoutFlowTest {
   }
 
   private static String order(int videos) {
-    HttpResponse<Buffer> created = await(genpay.http.post("/api/create-checkout")
-        .sendJsonObject(new JsonObject().put("quantity", videos).put("prompt", "northern lights over a lake")));
-    assertEquals(200, created.statusCode());
-    return created.bodyAsJsonObject().getString("sessionId");
+    return genpay.order(videos, "northern lights over a lake");
   }
 
   /** Completes with the session snapshot of the first status.changed for this session that reaches {@code status}. */
@@ -57,8 +54,7 @@ class SandboxCheckoutFlowTest {
   }
 
   private static HttpResponse<Buffer> click(String sessionId, String outcome) {
-    return await(genpay.http.post("/sandbox/stripe/pay/" + sessionId + "/complete")
-        .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("outcome=" + outcome)));
+    return genpay.clickOnCheckoutPage(sessionId, outcome);
   }
 
   @Test

@@ -45,8 +45,7 @@ class SandboxWebhookRetryTest {
       var created = await(genpay.http.post("/api/create-checkout")
           .sendJsonObject(new JsonObject().put("quantity", 1).put("prompt", "rain on a tin roof")));
       String sessionId = created.bodyAsJsonObject().getString("sessionId");
-      await(genpay.http.post("/sandbox/stripe/pay/" + sessionId + "/complete")
-          .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("outcome=paid")));
+      genpay.clickOnCheckoutPage(sessionId, "paid");
       await(accepted.future().timeout(30, java.util.concurrent.TimeUnit.SECONDS));
 
       assertEquals(3, attempts.size());

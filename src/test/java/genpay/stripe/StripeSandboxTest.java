@@ -105,8 +105,7 @@ class StripeSandboxTest {
     assertTrue(page.bodyAsString().contains("Stripe sandbox"), "the page says it is a sandbox");
     assertTrue(page.bodyAsString().contains("value=\"paid\""));
 
-    HttpResponse<Buffer> paid = await(genpay.http.post("/sandbox/stripe/pay/" + created.getId() + "/complete")
-        .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("outcome=paid")));
+    HttpResponse<Buffer> paid = genpay.clickOnCheckoutPage(created.getId(), "paid");
     assertEquals(303, paid.statusCode());
     assertEquals("http://localhost/en/payment-success/" + created.getId(), paid.getHeader("Location"));
 
@@ -114,8 +113,7 @@ class StripeSandboxTest {
     assertEquals("complete", after.getStatus());
     assertEquals("paid", after.getPaymentStatus());
 
-    HttpResponse<Buffer> twice = await(genpay.http.post("/sandbox/stripe/pay/" + created.getId() + "/complete")
-        .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("outcome=declined")));
+    HttpResponse<Buffer> twice = genpay.clickOnCheckoutPage(created.getId(), "declined");
     assertEquals(400, twice.statusCode());
     assertEquals("paid", stripe.v1().checkout().sessions().retrieve(created.getId()).getPaymentStatus());
 
@@ -127,8 +125,7 @@ class StripeSandboxTest {
   @Test
   void decliningRedirectsToTheCancelUrlUnpaid() throws Exception {
     Session created = stripe.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 1));
-    HttpResponse<Buffer> declined = await(genpay.http.post("/sandbox/stripe/pay/" + created.getId() + "/complete")
-        .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("outcome=declined")));
+    HttpResponse<Buffer> declined = genpay.clickOnCheckoutPage(created.getId(), "declined");
     assertEquals(303, declined.statusCode());
     assertEquals("http://localhost/en/tool/x?canceled=1", declined.getHeader("Location"));
     assertEquals("unpaid", stripe.v1().checkout().sessions().retrieve(created.getId()).getPaymentStatus());

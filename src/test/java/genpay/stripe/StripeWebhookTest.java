@@ -49,10 +49,7 @@ class StripeWebhookTest {
   }
 
   static String order(int videos) {
-    HttpResponse<Buffer> created = await(genpay.http.post("/api/create-checkout")
-        .sendJsonObject(new JsonObject().put("quantity", videos).put("prompt", "waves at dusk")));
-    assertEquals(200, created.statusCode(), created.bodyAsString());
-    return created.bodyAsJsonObject().getString("sessionId");
+    return genpay.order(videos, "waves at dusk");
   }
 
   static long jobs(String sessionId) {
@@ -255,8 +252,7 @@ class StripeWebhookTest {
   void aWebhookRacingTheBrowsersReconciliationEnqueuesOnce(VertxTestContext test) {
     String sessionId = order(3);
     // Paid at the sandbox (no delivery in this engine), then the webhook and ten status reads race.
-    await(genpay.http.post("/sandbox/stripe/pay/" + sessionId + "/complete")
-        .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("outcome=paid")));
+    genpay.clickOnCheckoutPage(sessionId, "paid");
     History history = new History(sessionId);
     List<Future<?>> racers = new ArrayList<>();
     racers.add(TestEvents.postSigned(genpay, TestEvents.paid(sessionId)));
@@ -274,8 +270,7 @@ class StripeWebhookTest {
   @Test
   void aMissedWebhookIsReconciledWhenTheBrowserAsks() {
     String sessionId = order(2);
-    await(genpay.http.post("/sandbox/stripe/pay/" + sessionId + "/complete")
-        .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("outcome=paid")));
+    genpay.clickOnCheckoutPage(sessionId, "paid");
     assertEquals(0, jobs(sessionId), "no webhook came");
     JsonObject snapshot = snapshotViaApi(sessionId);
     assertEquals("processing", snapshot.getString("status"));
@@ -293,8 +288,7 @@ class StripeWebhookTest {
             .sendJsonObject(new JsonObject().put("quantity", 1).put("prompt", "p" + i)));
         String id = created.bodyAsJsonObject().getString("sessionId");
         if (i % 2 == 0) {
-          await(eager.http.post("/sandbox/stripe/pay/" + id + "/complete")
-              .putHeader("Content-Type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer("outcome=paid")));
+          eager.clickOnCheckoutPage(id, "paid");
           paid.add(id);
         } else {
           open.add(id);
