@@ -6,12 +6,15 @@ import genpay.config.Settings;
 import genpay.redis.RedisClients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Set;
 
 import static genpay.config.BusReplies.answering;
@@ -85,11 +88,12 @@ public final class SessionStoreVerticle extends VerticleBase {
       case "expired" -> repository.transition(sessionId, SessionStatus.EXPIRED,
           "The checkout expired before payment.", eventId);
       case "payment_failed" -> repository.transition(sessionId, Set.of(SessionStatus.PENDING), SessionStatus.ERROR,
-          body.getString("reason", "The payment did not go through."), eventId);
+          body.getString("reason", "The payment did not go through, so nothing was charged. You can try again."),
+          eventId);
       default -> failure(BusFailure.BAD_REQUEST, "unknown action " + action);
     };
     return applied
-        .recover(cause -> cause instanceof io.vertx.core.eventbus.ReplyException
+        .recover(cause -> cause instanceof ReplyException
             ? Future.failedFuture(cause) : unavailable(sessionId, action + " not applied", cause))
         .compose(outcome -> {
           if (outcome.unknown()) {
@@ -100,7 +104,7 @@ public final class SessionStoreVerticle extends VerticleBase {
             publish(outcome);
           }
           return Future.succeededFuture(new JsonObject()
-              .put("outcome", outcome.outcome().name().toLowerCase(java.util.Locale.ROOT))
+              .put("outcome", outcome.outcome().name().toLowerCase(Locale.ROOT))
               .put("changed", outcome.changed()).put("session", outcome.session()));
         });
   }
@@ -109,7 +113,7 @@ public final class SessionStoreVerticle extends VerticleBase {
     return repository.pendingCreatedBefore(body.getLong("createdBefore"), body.getInteger("offset", 0),
             body.getInteger("limit", 100))
         .recover(cause -> failure(BusFailure.UNAVAILABLE, "the order store is unavailable"))
-        .map(ids -> new JsonObject().put("sessionIds", new io.vertx.core.json.JsonArray(ids)));
+        .map(ids -> new JsonObject().put("sessionIds", new JsonArray(ids)));
   }
 
   private Future<JsonObject> ping(Object ignored) {
