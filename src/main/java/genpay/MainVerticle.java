@@ -1,6 +1,7 @@
 package genpay;
 
 import genpay.config.Settings;
+import genpay.generation.GenerationWorkerVerticle;
 import genpay.sessions.SessionStoreVerticle;
 import genpay.stripe.StripeGatewayVerticle;
 import genpay.stripe.StripeWebhooksVerticle;
@@ -42,6 +43,13 @@ public final class MainVerticle extends VerticleBase {
             new DeploymentOptions()))
         .onSuccess(id -> LOG.info("stripe: webhooks ready ({} secret(s)), sweep of pending orders every {} s",
             settings.stripeWebhookSecrets().size(), settings.reconcileIntervalSeconds()))
+        .compose(id -> settings.generationWorker()
+            ? vertx.deployVerticle(() -> new GenerationWorkerVerticle(settings, registry), new DeploymentOptions())
+                .onSuccess(worker -> LOG.info("generation: worker ready ({})", settings.providerSandbox()
+                    ? "sandbox provider at " + settings.appUrl() + "/sandbox/provider"
+                    : "provider " + settings.generationApiUrl()))
+            : Future.succeededFuture("no worker").onSuccess(none ->
+                LOG.info("generation: no worker on this node (GENERATION_WORKER=false)")))
         .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(settings, registry),
             new DeploymentOptions().setInstances(httpInstances)))
         .onSuccess(id -> LOG.info("http: listening on port {} ({} event loops)", settings.port(), httpInstances));

@@ -11,6 +11,10 @@ public final class Addresses {
   public static final String SESSIONS_APPLY = "sessions.apply";
   /** Ids of sessions still pending created before a time, oldest first: {@code {createdBefore, offset, limit}}. */
   public static final String SESSIONS_PENDING = "sessions.pending";
+  /** Read one file: {@code {fileId}}; fails 404 when unknown. */
+  public static final String SESSIONS_FILE_GET = "sessions.file.get";
+  /** A file's progress at the provider ({@link genpay.sessions.FileUpdate}); replies {@code {outcome, session, file}}. */
+  public static final String SESSIONS_FILE_UPDATE = "sessions.file.update";
   /** Is Redis reachable? Replies or fails 503. */
   public static final String SESSIONS_PING = "sessions.ping";
 

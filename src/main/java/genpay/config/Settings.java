@@ -35,7 +35,14 @@ public record Settings(
     String clusterHost,
     int reconcileAfterSeconds,
     int reconcileIntervalSeconds,
-    boolean sandboxStripeWebhooks) {
+    boolean sandboxStripeWebhooks,
+    int generationTimeoutSeconds,
+    int workerClaimIdleSeconds,
+    int workerMaxInFlight,
+    int providerRequestTimeoutMs,
+    int followFirstDelayMs,
+    int followMaxDelayMs,
+    boolean generationWorker) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -54,7 +61,9 @@ public record Settings(
       "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_ID", "STRIPE_PUBLISHABLE_KEY", "PRICE_AMOUNT",
       "PRICE_CURRENCY", "SESSION_TTL_DAYS", "GENERATION_API_URL", "GENERATION_API_TOKEN",
       "SANDBOX_GENERATION_SECONDS", "SANDBOX_PROVIDER_FAULTS", "CLUSTER", "CLUSTER_HOST",
-      "RECONCILE_AFTER_SECONDS", "RECONCILE_INTERVAL_SECONDS", "SANDBOX_STRIPE_WEBHOOKS");
+      "RECONCILE_AFTER_SECONDS", "RECONCILE_INTERVAL_SECONDS", "SANDBOX_STRIPE_WEBHOOKS",
+      "GENERATION_TIMEOUT_SECONDS", "WORKER_CLAIM_IDLE_SECONDS", "WORKER_MAX_IN_FLIGHT", "PROVIDER_REQUEST_TIMEOUT_MS",
+      "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -146,7 +155,14 @@ public record Settings(
         cluster, source.text("CLUSTER_HOST", ""),
         source.integer("RECONCILE_AFTER_SECONDS", 600, 0, 86_400),
         source.integer("RECONCILE_INTERVAL_SECONDS", 60, 1, 3_600),
-        source.bool("SANDBOX_STRIPE_WEBHOOKS", true));
+        source.bool("SANDBOX_STRIPE_WEBHOOKS", true),
+        source.integer("GENERATION_TIMEOUT_SECONDS", 600, 1, 86_400),
+        source.integer("WORKER_CLAIM_IDLE_SECONDS", 60, 1, 3_600),
+        source.integer("WORKER_MAX_IN_FLIGHT", 10_000, 1, 1_000_000),
+        source.integer("PROVIDER_REQUEST_TIMEOUT_MS", 10_000, 100, 120_000),
+        source.integer("FOLLOW_FIRST_DELAY_MS", 3_000, 10, 600_000),
+        source.integer("FOLLOW_MAX_DELAY_MS", 30_000, 10, 600_000),
+        source.bool("GENERATION_WORKER", true));
   }
 
   public boolean stripeSandbox() {
@@ -159,6 +175,15 @@ public record Settings(
 
   public boolean embeddedRedis() {
     return redisUrl == null;
+  }
+
+  /** Where the worker reaches the provider: the configured API, or the engine's own sandbox over loopback. */
+  public String effectiveProviderUrl() {
+    return providerSandbox() ? loopbackUrl() + "/sandbox/provider" : generationApiUrl;
+  }
+
+  public String effectiveProviderToken() {
+    return providerSandbox() ? SANDBOX_PROVIDER_TOKEN : generationApiToken;
   }
 
   /** The key stripe-java sends: the configured one, or the sandbox's test key. */
@@ -176,7 +201,8 @@ public record Settings(
     return new Settings(port, appUrl, url, embeddedRedisPort, dataDir, redisAppendFsync,
         stripeSecretKey, stripeWebhookSecrets, stripePriceId, stripePublishableKey, priceAmount, priceCurrency, sessionTtlDays,
         generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
-        reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks);
+        reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
+        workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */

@@ -4,6 +4,7 @@ import genpay.config.Settings;
 import genpay.redis.LuaScript;
 import genpay.redis.RedisClients;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -24,6 +25,8 @@ public final class SessionRepository {
   private static final LuaScript PAID = LuaScript.fromResources(PRELUDE, "/lua/session_paid.lua");
   private static final LuaScript TRANSITION = LuaScript.fromResources(PRELUDE, "/lua/session_transition.lua");
   private static final LuaScript READ = LuaScript.fromResources(PRELUDE, "/lua/session_read.lua");
+  private static final LuaScript FILE_UPDATE = LuaScript.fromResources(PRELUDE, "/lua/file_update.lua");
+  private static final LuaScript FILE_READ = LuaScript.fromResources("/lua/file_read.lua");
 
   private final Redis redis;
   private final Clock clock;
@@ -85,6 +88,20 @@ public final class SessionRepository {
             List.of(sessionId, now(), allowed, target.wire(), error == null ? "" : error, eventKey(eventId),
                 String.valueOf(ttlSeconds)))
         .map(Snapshots::parse);
+  }
+
+  /** A file moves forward at the provider; the session's version moves with it, and it ends with its last file. */
+  public Future<ScriptResult> updateFile(FileUpdate update) {
+    int progress = Math.max(0, Math.min(100, update.progress()));
+    return FILE_UPDATE.run(redis, List.of(RedisKeys.file(update.fileId()), RedisKeys.session(update.sessionId())),
+            List.of(now(), update.status().wire(), String.valueOf(progress), update.url(), update.thumbnailUrl(),
+                update.error(), update.providerId()))
+        .map(Snapshots::parse);
+  }
+
+  /** The file snapshot of DESIGN.md section 4 plus the worker's own fields, or null when there is no such file. */
+  public Future<JsonObject> readFile(String fileId) {
+    return FILE_READ.run(redis, List.of(RedisKeys.file(fileId)), List.of()).map(Snapshots::parseFile);
   }
 
   /** Ids of sessions still pending that were created before {@code createdBeforeMillis}, oldest first, paged. */

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -38,12 +39,14 @@ public final class SessionStoreVerticle extends VerticleBase {
     redis = RedisClients.create(vertx, settings.redisUrl(), "sessions");
     repository = new SessionRepository(redis, Clock.systemUTC(), settings.sessionTtlDays());
     var bus = vertx.eventBus();
-    return Future.all(
+    return Future.all(List.of(
         bus.consumer(Addresses.SESSIONS_CREATE, answering(this::create)).completion(),
         bus.consumer(Addresses.SESSIONS_GET, answering(this::get)).completion(),
         bus.consumer(Addresses.SESSIONS_APPLY, answering(this::apply)).completion(),
         bus.consumer(Addresses.SESSIONS_PENDING, answering(this::pending)).completion(),
-        bus.consumer(Addresses.SESSIONS_PING, answering(this::ping)).completion());
+        bus.consumer(Addresses.SESSIONS_FILE_GET, answering(this::getFile)).completion(),
+        bus.consumer(Addresses.SESSIONS_FILE_UPDATE, answering(this::updateFile)).completion(),
+        bus.consumer(Addresses.SESSIONS_PING, answering(this::ping)).completion()));
   }
 
   @Override
@@ -106,6 +109,39 @@ public final class SessionStoreVerticle extends VerticleBase {
           return Future.succeededFuture(new JsonObject()
               .put("outcome", outcome.outcome().name().toLowerCase(Locale.ROOT))
               .put("changed", outcome.changed()).put("session", outcome.session()));
+        });
+  }
+
+  private Future<JsonObject> getFile(JsonObject body) {
+    String fileId = body.getString("fileId");
+    return repository.readFile(fileId)
+        .recover(cause -> unavailable(fileId, "file not read", cause))
+        .compose(file -> file == null
+            ? failure(BusFailure.NOT_FOUND, "no file with this id")
+            : Future.succeededFuture(file));
+  }
+
+  private Future<JsonObject> updateFile(JsonObject body) {
+    FileUpdate update = FileUpdate.fromJson(body);
+    return repository.updateFile(update)
+        .recover(cause -> unavailable(update.sessionId(), "file " + update.fileId() + " not updated", cause))
+        .compose(result -> {
+          if (result.unknown()) {
+            return failure(BusFailure.NOT_FOUND, "no such file or session");
+          }
+          JsonObject file = result.files().stream().filter(f -> update.fileId().equals(f.getString("id")))
+              .findFirst().orElse(null);
+          if (result.changed()) {
+            if (update.status().terminal()) {
+              LOG.info("session {}: file {} {}; session {}", update.sessionId(), update.fileId(),
+                  update.status().wire(), result.session().getString("status"));
+            }
+            vertx.eventBus().publish(Addresses.STATUS_CHANGED,
+                StatusEvents.fileChanged(result.session(), file, System.currentTimeMillis()));
+          }
+          return Future.succeededFuture(new JsonObject()
+              .put("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
+              .put("session", result.session()).put("file", file));
         });
   }
 

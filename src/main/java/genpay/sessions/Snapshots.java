@@ -37,6 +37,18 @@ public final class Snapshots {
     return new ScriptResult(outcome, session(session, files), files);
   }
 
+  /** {0, file fields} or {-1}: the public file snapshot with the worker's fields under "worker", or null. */
+  public static JsonObject parseFile(Response response) {
+    if (response.get(0).toInteger() < 0) {
+      return null;
+    }
+    Map<String, String> fields = fields(response.get(1));
+    return file(fields).put("worker", new JsonObject()
+        .put("providerId", fields.getOrDefault("providerId", ""))
+        .put("createdAt", toLong(fields.get("createdAt")))
+        .put("startedAt", toLong(fields.get("startedAt"))));
+  }
+
   static Map<String, String> fields(Response flat) {
     Map<String, String> fields = new HashMap<>();
     if (flat == null) {

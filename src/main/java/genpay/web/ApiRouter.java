@@ -2,6 +2,8 @@ package genpay.web;
 
 import genpay.config.Addresses;
 import genpay.config.Settings;
+import genpay.generation.ProviderSandbox;
+import genpay.generation.ProviderSandboxRoutes;
 import genpay.stripe.StripeSandbox;
 import genpay.stripe.StripeSandboxRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,8 +30,9 @@ public final class ApiRouter {
   private ApiRouter() {
   }
 
+  /** The sandboxes are null when the real Stripe or provider is configured. */
   public static Router create(Vertx vertx, Settings settings, PrometheusMeterRegistry registry,
-                              StripeSandbox stripeSandbox) {
+                              StripeSandbox stripeSandbox, ProviderSandbox providerSandbox) {
     EventBus bus = vertx.eventBus();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(Settings.MAX_BODY_BYTES));
@@ -43,10 +46,15 @@ public final class ApiRouter {
     router.post("/api/create-checkout").handler(new CheckoutHandler(settings, bus));
     router.get("/api/webhook-status/:sessionId").handler(ctx -> sessionStatus(ctx, bus));
     router.post("/api/webhooks/stripe").handler(new StripeWebhookHandler(bus));
+    router.get("/api/file/:fileId").handler(ctx -> fileStatus(ctx, bus));
 
     if (stripeSandbox != null) {
       router.route(StripeSandbox.PREFIX + "/*").subRouter(
           StripeSandboxRoutes.create(vertx, stripeSandbox, settings, settings.sandboxStripeWebhooks()));
+    }
+
+    if (providerSandbox != null) {
+      router.route(ProviderSandbox.PREFIX + "/*").subRouter(ProviderSandboxRoutes.create(vertx, providerSandbox));
     }
 
     router.errorHandler(404, ctx -> Problems.send(ctx, Problems.problem(404, "not-found", "Not found",
@@ -91,6 +99,23 @@ public final class ApiRouter {
             ? reconciled(bus, sessionId, snapshot)
             : Future.succeededFuture(snapshot))
         .onSuccess(snapshot -> json(ctx, 200, snapshot))
+        .onFailure(failure -> Problems.send(ctx, Problems.fromFailure(failure)));
+  }
+
+  private static void fileStatus(RoutingContext ctx, EventBus bus) {
+    String fileId;
+    try {
+      fileId = SessionIds.requireFileId(ctx.pathParam("fileId"));
+    } catch (InvalidInput invalid) {
+      Problems.invalid(ctx, invalid);
+      return;
+    }
+    bus.<JsonObject>request(Addresses.SESSIONS_FILE_GET, new JsonObject().put("fileId", fileId), QUICK)
+        .onSuccess(reply -> {
+          JsonObject file = reply.body().copy();
+          file.remove("worker");
+          json(ctx, 200, file);
+        })
         .onFailure(failure -> Problems.send(ctx, Problems.fromFailure(failure)));
   }
 

@@ -1,6 +1,7 @@
 package genpay.web;
 
 import genpay.config.Settings;
+import genpay.generation.ProviderSandbox;
 import genpay.redis.RedisClients;
 import genpay.stripe.StripeSandbox;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -31,12 +32,18 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     StripeSandbox stripeSandbox = null;
+    ProviderSandbox providerSandbox = null;
+    if (settings.stripeSandbox() || settings.providerSandbox()) {
+      sandboxRedis = RedisClients.create(vertx, settings.redisUrl(), "sandboxes-" + INSTANCES.incrementAndGet());
+    }
     if (settings.stripeSandbox()) {
-      sandboxRedis = RedisClients.create(vertx, settings.redisUrl(), "stripe-sandbox-" + INSTANCES.incrementAndGet());
       stripeSandbox = new StripeSandbox(sandboxRedis, settings, Clock.systemUTC());
     }
+    if (settings.providerSandbox()) {
+      providerSandbox = new ProviderSandbox(sandboxRedis, settings);
+    }
     server = vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setTcpNoDelay(true));
-    return server.requestHandler(ApiRouter.create(vertx, settings, registry, stripeSandbox)).listen();
+    return server.requestHandler(ApiRouter.create(vertx, settings, registry, stripeSandbox, providerSandbox)).listen();
   }
 
   @Override

@@ -38,9 +38,10 @@ class StripeWebhookTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // Deliveries from the sandbox are off: these tests play Stripe themselves.
+    // Deliveries from the sandbox are off: these tests play Stripe themselves. No worker either: the
+    // jobs must stay as the webhooks left them.
     genpay = TestEngine.start(Map.of("STRIPE_WEBHOOK_SECRET", SECRET + "," + OLD_SECRET,
-        "SANDBOX_STRIPE_WEBHOOKS", "false"));
+        "SANDBOX_STRIPE_WEBHOOKS", "false", "GENERATION_WORKER", "false"));
   }
 
   @AfterAll
@@ -280,7 +281,7 @@ class StripeWebhookTest {
   @Test
   void theSweepReconcilesOldPendingOrders() throws Exception {
     try (TestEngine eager = TestEngine.start(Map.of("SANDBOX_STRIPE_WEBHOOKS", "false",
-        "RECONCILE_AFTER_SECONDS", "0"))) {
+        "RECONCILE_AFTER_SECONDS", "0", "GENERATION_WORKER", "false"))) {
       List<String> paid = new ArrayList<>();
       List<String> open = new ArrayList<>();
       for (int i = 0; i < 5; i++) {

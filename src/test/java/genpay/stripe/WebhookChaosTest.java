@@ -44,7 +44,7 @@ class WebhookChaosTest {
   void tenThousandOrdersShuffledDuplicatedAndDroppedEndExactlyRight() throws Exception {
     Random random = new Random(SEED);
     try (TestEngine genpay = TestEngine.start(Map.of("SANDBOX_STRIPE_WEBHOOKS", "false",
-        "RECONCILE_AFTER_SECONDS", "0", "RECONCILE_INTERVAL_SECONDS", "3600"))) {
+        "RECONCILE_AFTER_SECONDS", "0", "RECONCILE_INTERVAL_SECONDS", "3600", "GENERATION_WORKER", "false"))) {
       StripeSandbox stripe = new StripeSandbox(genpay.redis, genpay.settings(), Clock.systemUTC());
       SessionRepository orders = new SessionRepository(genpay.redis, Clock.systemUTC(), 1);
 

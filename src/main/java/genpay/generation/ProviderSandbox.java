@@ -1,0 +1,135 @@
+package genpay.generation;
+
+import genpay.config.ProviderFaults;
+import genpay.config.Settings;
+import genpay.redis.RedisClients;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stand-in for the SuperDuperAI video API: jobs that progress over SANDBOX_GENERATION_SECONDS and end with
+ * a small real clip, state in Redis (every node serves every job), injected faults, and a count of starts
+ * per Idempotency-Key so tests can prove a job was never started twice.
+ */
+public final class ProviderSandbox {
+
+  public static final String PREFIX = "/sandbox/provider";
+  /** A prompt holding this is refused with 400, as a content policy would: the way to test rejections. */
+  public static final String REJECT_MARKER = "[sandbox:reject]";
+  private static final long TTL_SECONDS = TimeUnit.DAYS.toSeconds(2);
+
+  /** What the sandbox does with one request before (or instead of) answering it. */
+  public enum Fault { NONE, SERVER_ERROR, TOO_MANY_REQUESTS, TIMEOUT }
+
+  private final Redis redis;
+  private final Settings settings;
+  private final ProviderFaults faults;
+  private final Random random = new Random();
+
+  public ProviderSandbox(Redis redis, Settings settings) {
+    this.redis = redis;
+    this.settings = settings;
+    this.faults = ProviderFaults.parse(settings.sandboxProviderFaults());
+  }
+
+  static String jobKey(String id) {
+    return "sandbox:provider:job:" + id;
+  }
+
+  public static String startsKey(String idempotencyKey) {
+    return "sandbox:provider:starts:" + idempotencyKey;
+  }
+
+  public boolean authorized(String authorization) {
+    return ("Bearer " + settings.effectiveProviderToken()).equals(authorization);
+  }
+
+  public Fault rollFault() {
+    double roll = random.nextDouble();
+    if (roll < faults.serverError()) {
+      return Fault.SERVER_ERROR;
+    }
+    roll -= faults.serverError();
+    if (roll < faults.tooManyRequests()) {
+      return Fault.TOO_MANY_REQUESTS;
+    }
+    roll -= faults.tooManyRequests();
+    return roll < faults.timeout() ? Fault.TIMEOUT : Fault.NONE;
+  }
+
+  /** How long a TIMEOUT fault holds its answer: past the engine's own request timeout. */
+  public long timeoutDelayMs() {
+    return settings.providerRequestTimeoutMs() + 1_000L;
+  }
+
+  /** Starts a job, or answers the job an earlier call with the same idempotency key started. */
+  public Future<JsonObject> start(JsonObject payload, String idempotencyKey) {
+    JsonObject config = payload == null ? null : payload.getJsonObject("config");
+    String prompt = config == null ? null : config.getString("prompt");
+    if (prompt == null || prompt.isBlank()) {
+      throw new ProviderSandboxError(400, "config.prompt is required");
+    }
+    if (prompt.contains(REJECT_MARKER)) {
+      throw new ProviderSandboxError(400, "The prompt was rejected by the provider's content policy.");
+    }
+    String id = UUID.randomUUID().toString();
+    String key = idempotencyKey == null || idempotencyKey.isBlank() ? id : idempotencyKey;
+    return send(Request.cmd(Command.SET).arg("sandbox:provider:idem:" + key).arg(id).arg("NX").arg("EX").arg(TTL_SECONDS))
+        .compose(set -> set != null
+            ? create(id, key)
+            : send(Request.cmd(Command.GET).arg("sandbox:provider:idem:" + key)).compose(previous -> file(previous.toString())));
+  }
+
+  private Future<JsonObject> create(String id, String key) {
+    String fate = random.nextDouble() < faults.fail() ? "fail" : "ok";
+    return send(Request.cmd(Command.HSET).arg(jobKey(id)).arg("createdAt").arg(System.currentTimeMillis())
+            .arg("durationMs").arg(settings.sandboxGenerationSeconds() * 1000L).arg("fate").arg(fate))
+        .compose(ok -> send(Request.cmd(Command.EXPIRE).arg(jobKey(id)).arg(TTL_SECONDS)))
+        .compose(ok -> send(Request.cmd(Command.INCR).arg(startsKey(key))))
+        .compose(ok -> send(Request.cmd(Command.EXPIRE).arg(startsKey(key)).arg(TTL_SECONDS)))
+        .compose(ok -> file(id));
+  }
+
+  /** The file as the real API shapes it, progress computed from the time the job has run. */
+  public Future<JsonObject> file(String id) {
+    return send(Request.cmd(Command.HGETALL).arg(jobKey(id))).map(fields -> {
+      if (fields == null || fields.size() == 0) {
+        throw new ProviderSandboxError(404, "File not found");
+      }
+      return render(id, fields);
+    });
+  }
+
+  private JsonObject render(String id, Response fields) {
+    long createdAt = fields.get("createdAt").toLong();
+    long duration = fields.get("durationMs").toLong();
+    long elapsed = System.currentTimeMillis() - createdAt;
+    boolean done = elapsed >= duration;
+    boolean failed = done && "fail".equals(fields.get("fate").toString());
+    String status = failed ? "failed" : done ? "completed" : elapsed < 200 ? "pending" : "in_progress";
+    int progress = done ? 100 : (int) Math.min(99, elapsed * 100 / Math.max(1, duration));
+    String media = settings.appUrl() + PREFIX + "/media/";
+    return new JsonObject()
+        .put("id", id)
+        .put("type", "video")
+        .put("url", done && !failed ? media + "clip.mp4?file=" + id : null)
+        .put("thumbnail_url", done && !failed ? media + "thumbnail.jpg?file=" + id : null)
+        .put("video_generation_id", id)
+        .put("error", failed ? "The sandbox provider failed this generation (injected fault)." : null)
+        .put("tasks", new JsonArray().add(new JsonObject()
+            .put("type", "video-generation-flow").put("status", status).put("progress", progress)));
+  }
+
+  private Future<Response> send(Request request) {
+    return redis.send(request).timeout(RedisClients.COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,69 @@
+package genpay.generation;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.util.function.Function;
+
+/** The provider sandbox's HTTP face: the generate and file endpoints, and the clip and thumbnail it serves. */
+public final class ProviderSandboxRoutes {
+
+  private ProviderSandboxRoutes() {
+  }
+
+  /** A router to mount at {@link ProviderSandbox#PREFIX}; the body handler runs before it. */
+  public static Router create(Vertx vertx, ProviderSandbox sandbox) {
+    Router router = Router.router(vertx);
+    router.post("/api/v1/file/generate-video").handler(api(vertx, sandbox, ctx -> sandbox.start(
+        ctx.body().asJsonObject(), ctx.request().getHeader("Idempotency-Key"))));
+    router.get("/api/v1/file/:id").handler(api(vertx, sandbox, ctx -> sandbox.file(ctx.pathParam("id"))));
+    // Range requests included, so a <video> element can seek.
+    router.get("/media/*").handler(StaticHandler.create("sandbox-media").setCachingEnabled(true));
+    return router;
+  }
+
+  private static Handler<RoutingContext> api(Vertx vertx, ProviderSandbox sandbox,
+                                             Function<RoutingContext, Future<JsonObject>> call) {
+    return ctx -> {
+      if (!sandbox.authorized(ctx.request().getHeader("Authorization"))) {
+        error(ctx, new ProviderSandboxError(401, "Invalid or missing Bearer token"));
+        return;
+      }
+      switch (sandbox.rollFault()) {
+        case SERVER_ERROR -> error(ctx, new ProviderSandboxError(503, "Service temporarily unavailable (injected)"));
+        case TOO_MANY_REQUESTS -> {
+          ctx.response().putHeader("Retry-After", "1");
+          error(ctx, new ProviderSandboxError(429, "Too many requests (injected)"));
+        }
+        case TIMEOUT -> vertx.setTimer(sandbox.timeoutDelayMs(),
+            id -> error(ctx, new ProviderSandboxError(504, "Timed out (injected)")));
+        case NONE -> {
+          Future<JsonObject> answer;
+          try {
+            answer = call.apply(ctx);
+          } catch (ProviderSandboxError e) {
+            answer = Future.failedFuture(e);
+          } catch (RuntimeException e) {
+            answer = Future.failedFuture(new ProviderSandboxError(400, "The body must be a JSON object"));
+          }
+          answer.onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()))
+              .onFailure(failure -> error(ctx, failure instanceof ProviderSandboxError known ? known
+                  : new ProviderSandboxError(503, "The sandbox's store is unavailable")));
+        }
+      }
+    };
+  }
+
+  private static void error(RoutingContext ctx, ProviderSandboxError error) {
+    if (ctx.response().closed() || ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(error.status).putHeader("Content-Type", "application/json")
+        .end(error.toJson().encode());
+  }
+}

@@ -1,0 +1,20 @@
+package genpay.sessions;
+
+import java.util.Locale;
+
+/** A file's life: pending -> in_progress -> completed | failed | timeout. */
+public enum FileStatus {
+  PENDING, IN_PROGRESS, COMPLETED, FAILED, TIMEOUT;
+
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public boolean terminal() {
+    return this == COMPLETED || this == FAILED || this == TIMEOUT;
+  }
+
+  public static FileStatus fromWire(String value) {
+    return valueOf(value.toUpperCase(Locale.ROOT));
+  }
+}
