@@ -1,7 +1,11 @@
 package genpay;
 
 import genpay.config.Settings;
+import genpay.config.Addresses;
+import genpay.sessions.RedisKeys;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +23,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -73,6 +78,37 @@ public final class TestEngine implements AutoCloseable {
       throw new IllegalStateException("create-checkout answered " + created.statusCode() + ": " + created.bodyAsString());
     }
     return created.bodyAsJsonObject().getString("sessionId");
+  }
+
+  /**
+   * Completes with the session snapshot of the first status.changed for this session whose status is one of
+   * {@code statuses}. Listens from the moment it is called: call it before the action that causes the change.
+   */
+  public Future<JsonObject> reaches(String sessionId, String... statuses) {
+    Promise<JsonObject> reached = Promise.promise();
+    List<String> wanted = List.of(statuses);
+    MessageConsumer<JsonObject> consumer = engine.vertx().eventBus().consumer(Addresses.STATUS_CHANGED);
+    consumer.handler(message -> {
+      JsonObject session = message.body().getJsonObject("session");
+      if (sessionId.equals(session.getString("sessionId")) && wanted.contains(session.getString("status"))) {
+        consumer.unregister();
+        reached.tryComplete(session);
+      }
+    });
+    await(consumer.completion());
+    return reached.future();
+  }
+
+  /** Jobs of the generation group not yet acknowledged. */
+  public long pendingJobs() {
+    return await(redis.send(Request.cmd(Command.XPENDING).arg(RedisKeys.GENERATION_JOBS).arg("generation")))
+        .get(0).toLong();
+  }
+
+  /** How many times the provider sandbox started a job for this idempotency key (the file id). */
+  public long providerStarts(String fileId) {
+    var count = await(redis.send(Request.cmd(Command.GET).arg("sandbox:provider:starts:" + fileId)));
+    return count == null ? 0 : count.toLong();
   }
 
   /** A digest of Redis's whole dataset: equal before and after means nothing changed. */

@@ -34,15 +34,15 @@ public final class ProviderSandboxRoutes {
         error(ctx, new ProviderSandboxError(401, "Invalid or missing Bearer token"));
         return;
       }
-      switch (sandbox.rollFault()) {
+      ProviderSandbox.Fault fault = sandbox.rollFault();
+      switch (fault) {
         case SERVER_ERROR -> error(ctx, new ProviderSandboxError(503, "Service temporarily unavailable (injected)"));
         case TOO_MANY_REQUESTS -> {
           ctx.response().putHeader("Retry-After", "1");
           error(ctx, new ProviderSandboxError(429, "Too many requests (injected)"));
         }
-        case TIMEOUT -> vertx.setTimer(sandbox.timeoutDelayMs(),
-            id -> error(ctx, new ProviderSandboxError(504, "Timed out (injected)")));
-        case NONE -> {
+        // The work is done, the answer comes too late: the caller must not start the job a second time.
+        case TIMEOUT, NONE -> {
           Future<JsonObject> answer;
           try {
             answer = call.apply(ctx);
@@ -50,6 +50,11 @@ public final class ProviderSandboxRoutes {
             answer = Future.failedFuture(e);
           } catch (RuntimeException e) {
             answer = Future.failedFuture(new ProviderSandboxError(400, "The body must be a JSON object"));
+          }
+          if (fault == ProviderSandbox.Fault.TIMEOUT) {
+            answer.onComplete(done -> vertx.setTimer(sandbox.timeoutDelayMs(),
+                id -> error(ctx, new ProviderSandboxError(504, "Timed out (injected)"))));
+            return;
           }
           answer.onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json").end(json.encode()))
               .onFailure(failure -> error(ctx, failure instanceof ProviderSandboxError known ? known

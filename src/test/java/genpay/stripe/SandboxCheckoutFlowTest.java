@@ -38,19 +38,8 @@ class SandboxCheckoutFlowTest {
     return genpay.order(videos, "northern lights over a lake");
   }
 
-  /** Completes with the session snapshot of the first status.changed for this session that reaches {@code status}. */
   private static Future<JsonObject> reaches(String sessionId, String status) {
-    Promise<JsonObject> reached = Promise.promise();
-    MessageConsumer<JsonObject> consumer = genpay.engine.vertx().eventBus().consumer(Addresses.STATUS_CHANGED);
-    consumer.handler(message -> {
-      JsonObject session = message.body().getJsonObject("session");
-      if (sessionId.equals(session.getString("sessionId")) && status.equals(session.getString("status"))) {
-        consumer.unregister();
-        reached.tryComplete(session);
-      }
-    });
-    await(consumer.completion());
-    return reached.future().timeout(20, java.util.concurrent.TimeUnit.SECONDS);
+    return genpay.reaches(sessionId, status).timeout(20, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private static HttpResponse<Buffer> click(String sessionId, String outcome) {

@@ -1,0 +1,141 @@
+package genpay.generation;
+
+import genpay.TestEngine;
+import genpay.config.Addresses;
+import genpay.redis.EmbeddedRedis;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static genpay.TestEngine.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Faults at the provider, a worker that dies mid-job, a job that never ends, and Redis going away. */
+class GenerationResilienceTest {
+
+  private static final Map<String, String> QUICK = Map.of("SANDBOX_GENERATION_SECONDS", "1",
+      "FOLLOW_FIRST_DELAY_MS", "200", "FOLLOW_MAX_DELAY_MS", "500", "PROVIDER_REQUEST_TIMEOUT_MS", "500");
+
+  private static Map<String, String> quick(Map<String, String> more) {
+    Map<String, String> env = new java.util.HashMap<>(QUICK);
+    env.putAll(more);
+    return env;
+  }
+
+  @Test
+  void fiftyOrdersCompleteThroughInjectedFaultsEachStartedOnce() throws Exception {
+    try (TestEngine genpay = TestEngine.start(quick(Map.of("SANDBOX_PROVIDER_FAULTS", "5xx=0.3,429=0.2,timeout=0.1")))) {
+      List<Future<JsonObject>> ends = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        String sessionId = genpay.order(1 + i % 2, "storm over the sea, take " + i);
+        ends.add(genpay.reaches(sessionId, "completed", "error"));
+        genpay.clickOnCheckoutPage(sessionId, "paid");
+      }
+      await(Future.all(ends).timeout(150, TimeUnit.SECONDS));
+      int files = 0;
+      for (Future<JsonObject> end : ends) {
+        JsonObject session = end.result();
+        assertEquals("completed", session.getString("status"), session.encode());
+        for (int f = 0; f < session.getJsonArray("files").size(); f++) {
+          String fileId = session.getJsonArray("files").getJsonObject(f).getString("id");
+          assertEquals(1, genpay.providerStarts(fileId), "never started twice: " + fileId);
+          files++;
+        }
+      }
+      assertEquals(75, files);
+      assertEquals(0, genpay.pendingJobs());
+    }
+  }
+
+  @Test
+  void aJobWhoseWorkerDiesIsFinishedByAnotherStartedOnce(@TempDir Path dataDir) throws Exception {
+    EmbeddedRedis redis = EmbeddedRedis.start(dataDir, 0, "everysec");
+    try {
+      Map<String, String> shared = quick(Map.of("REDIS_URL", redis.url(), "SANDBOX_GENERATION_SECONDS", "3",
+          "WORKER_CLAIM_IDLE_SECONDS", "1"));
+      String sessionId;
+      String fileId;
+      try (TestEngine doomed = TestEngine.start(shared)) {
+        sessionId = doomed.order(1, "a lantern in fog");
+        var started = doomed.reaches(sessionId, "processing");
+        doomed.clickOnCheckoutPage(sessionId, "paid");
+        fileId = await(started.timeout(20, TimeUnit.SECONDS)).getString("fileId");
+        // Wait for the worker to have started the job at the provider, then stop that node without
+        // acknowledging anything: from Redis's side, a worker that died.
+        awaitFileStatus(doomed, fileId, "in_progress");
+        assertEquals(1, doomed.pendingJobs());
+      }
+      try (TestEngine survivor = TestEngine.start(shared)) {
+        var done = survivor.reaches(sessionId, "completed", "error");
+        JsonObject session = await(done.timeout(30, TimeUnit.SECONDS));
+        assertEquals("completed", session.getString("status"));
+        assertEquals(1, survivor.providerStarts(fileId), "resumed from the stored provider id, not restarted");
+        assertEquals(0, survivor.pendingJobs());
+      }
+    } finally {
+      redis.stop();
+    }
+  }
+
+  @Test
+  void aJobPastItsDeadlineEndsTimeoutWithAReason() throws Exception {
+    try (TestEngine genpay = TestEngine.start(quick(Map.of("SANDBOX_GENERATION_SECONDS", "120",
+        "GENERATION_TIMEOUT_SECONDS", "2")))) {
+      String sessionId = genpay.order(2, "a glacier calving, slowly");
+      var ended = genpay.reaches(sessionId, "completed", "error");
+      genpay.clickOnCheckoutPage(sessionId, "paid");
+      JsonObject session = await(ended.timeout(30, TimeUnit.SECONDS));
+      assertEquals("error", session.getString("status"));
+      for (int f = 0; f < 2; f++) {
+        JsonObject file = session.getJsonArray("files").getJsonObject(f);
+        assertEquals("timeout", file.getString("status"));
+        assertTrue(file.getString("error").contains("not ready within"), file.getString("error"));
+      }
+      assertEquals(0, genpay.pendingJobs());
+    }
+  }
+
+  @Test
+  void redisRestartedMidRunLosesNothing() throws Exception {
+    try (TestEngine genpay = TestEngine.start(quick(Map.of("SANDBOX_GENERATION_SECONDS", "3")))) {
+      String sessionId = genpay.order(2, "fireflies over a meadow");
+      var processing = genpay.reaches(sessionId, "processing");
+      var ended = genpay.reaches(sessionId, "completed", "error");
+      genpay.clickOnCheckoutPage(sessionId, "paid");
+      String fileId = await(processing.timeout(20, TimeUnit.SECONDS)).getString("fileId");
+      awaitFileStatus(genpay, fileId, "in_progress");
+      genpay.engine.embeddedRedis().stop();
+      genpay.engine.embeddedRedis().restart();
+      JsonObject session = await(ended.timeout(60, TimeUnit.SECONDS));
+      assertEquals("completed", session.getString("status"));
+      assertEquals(0, genpay.pendingJobs());
+    }
+  }
+
+  /** Waits for the file's own change event (never polls). */
+  private static void awaitFileStatus(TestEngine genpay, String fileId, String status) {
+    io.vertx.core.Promise<Void> reached = io.vertx.core.Promise.promise();
+    var consumer = genpay.engine.vertx().eventBus().<JsonObject>consumer(Addresses.STATUS_CHANGED);
+    consumer.handler(message -> {
+      JsonObject file = message.body().getJsonObject("file");
+      if (file != null && fileId.equals(file.getString("id")) && status.equals(file.getString("status"))) {
+        reached.tryComplete();
+      }
+    });
+    await(consumer.completion());
+    // It may have happened before we listened: the stored file says so too.
+    var stored = await(genpay.http.get("/api/file/" + fileId).send()).bodyAsJsonObject();
+    if (!status.equals(stored.getString("status"))) {
+      await(reached.future().timeout(20, TimeUnit.SECONDS));
+    }
+    consumer.unregister();
+  }
+}
