@@ -1,9 +1,12 @@
 package genpay.generation;
 
+import genpay.ChildEngine;
 import genpay.TestEngine;
 import genpay.config.Addresses;
 import genpay.redis.EmbeddedRedis;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Faults at the provider, a worker that dies mid-job, a job that never ends, and Redis going away. */
 class GenerationResilienceTest {
+
+  private static final Vertx vertx = Vertx.vertx();
 
   private static final Map<String, String> QUICK = Map.of("SANDBOX_GENERATION_SECONDS", "1",
       "FOLLOW_FIRST_DELAY_MS", "200", "FOLLOW_MAX_DELAY_MS", "500", "PROVIDER_REQUEST_TIMEOUT_MS", "500");
@@ -56,27 +61,30 @@ class GenerationResilienceTest {
   }
 
   @Test
-  void aJobWhoseWorkerDiesIsFinishedByAnotherStartedOnce(@TempDir Path dataDir) throws Exception {
+  void aJobWhoseWorkerIsKilledIsFinishedByAnotherStartedOnce(@TempDir Path dataDir) throws Exception {
     EmbeddedRedis redis = EmbeddedRedis.start(dataDir, 0, "everysec");
     try {
       Map<String, String> shared = quick(Map.of("REDIS_URL", redis.url(), "SANDBOX_GENERATION_SECONDS", "3",
           "WORKER_CLAIM_IDLE_SECONDS", "1"));
       String sessionId;
-      String fileId;
-      try (TestEngine doomed = TestEngine.start(shared)) {
-        sessionId = doomed.order(1, "a lantern in fog");
-        var started = doomed.reaches(sessionId, "processing");
-        doomed.clickOnCheckoutPage(sessionId, "paid");
-        fileId = await(started.timeout(20, TimeUnit.SECONDS)).getString("fileId");
-        // Wait for the worker to have started the job at the provider, then stop that node without
-        // acknowledging anything: from Redis's side, a worker that died.
-        awaitFileStatus(doomed, fileId, "in_progress");
-        assertEquals(1, doomed.pendingJobs());
+      try (ChildEngine doomed = ChildEngine.start(shared)) {
+        doomed.whenLogged("genpay ready").get(60, TimeUnit.SECONDS);
+        WebClient http = WebClient.create(vertx);
+        var created = await(http.post(doomed.port, "127.0.0.1", "/api/create-checkout")
+            .sendJsonObject(new JsonObject().put("quantity", 1).put("prompt", "a lantern in fog")));
+        sessionId = created.bodyAsJsonObject().getString("sessionId");
+        var startedAtProvider = doomed.whenLogged("started at the provider");
+        await(http.post(doomed.port, "127.0.0.1", "/sandbox/stripe/pay/" + sessionId + "/complete")
+            .putHeader("Content-Type", "application/x-www-form-urlencoded")
+            .sendBuffer(io.vertx.core.buffer.Buffer.buffer("outcome=paid")));
+        startedAtProvider.get(30, TimeUnit.SECONDS);
+        doomed.kill();
       }
       try (TestEngine survivor = TestEngine.start(shared)) {
         var done = survivor.reaches(sessionId, "completed", "error");
         JsonObject session = await(done.timeout(30, TimeUnit.SECONDS));
         assertEquals("completed", session.getString("status"));
+        String fileId = session.getString("fileId");
         assertEquals(1, survivor.providerStarts(fileId), "resumed from the stored provider id, not restarted");
         assertEquals(0, survivor.pendingJobs());
       }
