@@ -22,7 +22,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +39,17 @@ public final class TestEngine implements AutoCloseable {
   public final Redis redis;
   public final int port;
 
+  private final Set<String> acknowledgedFiles = ConcurrentHashMap.newKeySet();
+  private final List<Runnable> acknowledgementWatchers = new CopyOnWriteArrayList<>();
+
   private TestEngine(Engine engine, int port) {
     this.engine = engine;
     this.port = port;
+    var acknowledgements = engine.vertx().eventBus().<JsonObject>consumer(Addresses.GENERATION_JOB_DONE, done -> {
+      acknowledgedFiles.add(done.body().getString("fileId"));
+      acknowledgementWatchers.forEach(Runnable::run);
+    });
+    await(acknowledgements.completion());
     this.http = WebClient.create(engine.vertx(), new WebClientOptions()
         .setDefaultHost("127.0.0.1").setDefaultPort(port).setFollowRedirects(false));
     this.redis = RedisClients.create(engine.vertx(), engine.settings().redisUrl(), "test");
@@ -97,6 +109,22 @@ public final class TestEngine implements AutoCloseable {
     });
     await(consumer.completion());
     return reached.future();
+  }
+
+  /** Completes once this node's worker has acknowledged the jobs of all these files. */
+  public Future<Void> acknowledged(Collection<String> fileIds) {
+    Promise<Void> all = Promise.promise();
+    Runnable check = () -> {
+      if (acknowledgedFiles.containsAll(fileIds)) {
+        all.tryComplete();
+      }
+    };
+    acknowledgementWatchers.add(check);
+    check.run();
+    return all.future().eventually(() -> {
+      acknowledgementWatchers.remove(check);
+      return Future.succeededFuture();
+    });
   }
 
   /** Jobs of the generation group not yet acknowledged. */

@@ -28,6 +28,9 @@ public final class Addresses {
   /** Run the sweep of old pending sessions now (the timer runs it too); replies with the count reconciled. */
   public static final String STRIPE_SWEEP = "stripe.sweep";
 
+  /** Local-only notice that a generation job was acknowledged: {@code {sessionId, fileId, outcome}}. */
+  public static final String GENERATION_JOB_DONE = "generation.job.done";
+
   /** Create a Checkout Session at Stripe (worker verticle). */
   public static final String STRIPE_CHECKOUT_CREATE = "stripe.checkout.create";
   /** Retrieve a Checkout Session from Stripe (worker verticle). */

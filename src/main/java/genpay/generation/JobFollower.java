@@ -7,6 +7,7 @@ import genpay.sessions.FileUpdate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -28,6 +29,7 @@ public final class JobFollower {
   private static final Logger LOG = LoggerFactory.getLogger(JobFollower.class);
   private static final long STORE_RETRY_MS = 1_000;
   private static final double FOLLOW_GROWTH = 1.5;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   /** The schedule and limits of following. */
   public record Schedule(long timeoutMs, long firstDelayMs, long maxDelayMs, Backoff startBackoff) {
@@ -200,6 +202,8 @@ public final class JobFollower {
       }
       inFlight.remove(job.entryId());
       LOG.debug("job {}: done ({})", job.entryId(), outcome);
+      bus.publish(Addresses.GENERATION_JOB_DONE, new JsonObject().put("sessionId", job.sessionId())
+          .put("fileId", job.fileId()).put("outcome", outcome), LOCAL);
     });
   }
 

@@ -65,6 +65,7 @@ class GenerationEndToEndTest {
       assertNotNull(detail.getLong("version"));
       assertNull(detail.getValue("worker"), "internal fields stay internal");
     }
+    await(genpay.acknowledged(GenerationResilienceTest.fileIdsOf(session)).timeout(30, TimeUnit.SECONDS));
     assertEquals(0, genpay.pendingJobs(), "every job acknowledged");
   }
 

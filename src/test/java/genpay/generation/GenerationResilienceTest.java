@@ -45,17 +45,17 @@ class GenerationResilienceTest {
         genpay.clickOnCheckoutPage(sessionId, "paid");
       }
       await(Future.all(ends).timeout(150, TimeUnit.SECONDS));
-      int files = 0;
+      List<String> fileIds = new ArrayList<>();
       for (Future<JsonObject> end : ends) {
         JsonObject session = end.result();
         assertEquals("completed", session.getString("status"), session.encode());
-        for (int f = 0; f < session.getJsonArray("files").size(); f++) {
-          String fileId = session.getJsonArray("files").getJsonObject(f).getString("id");
-          assertEquals(1, genpay.providerStarts(fileId), "never started twice: " + fileId);
-          files++;
-        }
+        fileIds.addAll(fileIdsOf(session));
       }
-      assertEquals(75, files);
+      assertEquals(75, fileIds.size());
+      for (String fileId : fileIds) {
+        assertEquals(1, genpay.providerStarts(fileId), "never started twice: " + fileId);
+      }
+      await(genpay.acknowledged(fileIds).timeout(30, TimeUnit.SECONDS));
       assertEquals(0, genpay.pendingJobs());
     }
   }
@@ -86,6 +86,7 @@ class GenerationResilienceTest {
         assertEquals("completed", session.getString("status"));
         String fileId = session.getString("fileId");
         assertEquals(1, survivor.providerStarts(fileId), "resumed from the stored provider id, not restarted");
+        await(survivor.acknowledged(List.of(fileId)).timeout(30, TimeUnit.SECONDS));
         assertEquals(0, survivor.pendingJobs());
       }
     } finally {
@@ -107,6 +108,7 @@ class GenerationResilienceTest {
         assertEquals("timeout", file.getString("status"));
         assertTrue(file.getString("error").contains("not ready within"), file.getString("error"));
       }
+      await(genpay.acknowledged(fileIdsOf(session)).timeout(30, TimeUnit.SECONDS));
       assertEquals(0, genpay.pendingJobs());
     }
   }
@@ -124,8 +126,17 @@ class GenerationResilienceTest {
       genpay.engine.embeddedRedis().restart();
       JsonObject session = await(ended.timeout(60, TimeUnit.SECONDS));
       assertEquals("completed", session.getString("status"));
+      await(genpay.acknowledged(fileIdsOf(session)).timeout(30, TimeUnit.SECONDS));
       assertEquals(0, genpay.pendingJobs());
     }
+  }
+
+  static List<String> fileIdsOf(JsonObject session) {
+    List<String> ids = new ArrayList<>();
+    for (int f = 0; f < session.getJsonArray("files").size(); f++) {
+      ids.add(session.getJsonArray("files").getJsonObject(f).getString("id"));
+    }
+    return ids;
   }
 
   /** Waits for the file's own change event (never polls). */

@@ -1,0 +1,125 @@
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Load client for a running engine (loopback only): orders ORDERS x VIDEOS videos, pays each with a signed
+ * webhook, then reads /metrics until the worker reports them done (mode "throughput") or in flight (mode
+ * "inflight"). Prints the figures as key=value. Every loop is bounded in count and time.
+ * Run: java -cp target/genpay.jar scripts/bench/GenerationBench.java PORT SECRET MODE ORDERS VIDEOS
+ */
+public class GenerationBench {
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    String secret = args[1];
+    String mode = args[2];
+    int orders = Integer.parseInt(args[3]);
+    int videos = Integer.parseInt(args[4]);
+    int jobs = orders * videos;
+    Vertx vertx = Vertx.vertx();
+    WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+        new PoolOptions().setHttp1MaxSize(64));
+    List<String> sessions = new ArrayList<>();
+    for (int start = 0; start < orders; start += 64) {
+      List<Future<String>> batch = new ArrayList<>();
+      for (int i = start; i < Math.min(orders, start + 64); i++) {
+        batch.add(http.post("/api/create-checkout")
+            .sendJsonObject(new JsonObject().put("quantity", videos).put("prompt", "bench " + i))
+            .map(response -> response.bodyAsJsonObject().getString("sessionId")));
+      }
+      get(Future.all(batch));
+      batch.forEach(future -> sessions.add(future.result()));
+    }
+    long baseline = "inflight".equals(mode) ? heapAfterGc(http) : 0;
+    long paidAt = System.nanoTime();
+    for (int start = 0; start < sessions.size(); start += 64) {
+      List<Future<?>> batch = new ArrayList<>();
+      for (int i = start; i < Math.min(sessions.size(), start + 64); i++) {
+        String payload = new JsonObject().put("id", "evt_gen_bench_" + i + "_" + System.nanoTime())
+            .put("type", "checkout.session.completed")
+            .put("data", new JsonObject().put("object", new JsonObject().put("id", sessions.get(i))
+                .put("object", "checkout.session").put("status", "complete").put("payment_status", "paid")))
+            .encode();
+        batch.add(http.post("/api/webhooks/stripe").putHeader("Stripe-Signature", sign(payload, secret))
+            .sendBuffer(Buffer.buffer(payload)));
+      }
+      get(Future.all(batch));
+    }
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    if ("throughput".equals(mode)) {
+      double done = 0;
+      while (done < jobs && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        done = metric(http, "genpay_generations_total{outcome=\"completed\"}");
+      }
+      double seconds = (System.nanoTime() - paidAt) / 1e9;
+      System.out.printf("jobs=%d completed=%.0f seconds=%.2f jobs_per_second=%.0f%n", jobs, done, seconds, done / seconds);
+    } else {
+      double inFlight = 0;
+      while (inFlight < jobs && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        inFlight = metric(http, "genpay_generation_in_flight");
+      }
+      long heap = heapAfterGc(http);
+      System.out.printf("jobs_in_flight=%.0f heap_before_mib=%.1f heap_with_jobs_mib=%.1f per_job_bytes=%.0f%n",
+          inFlight, baseline / 1048576.0, heap / 1048576.0, (heap - baseline) / Math.max(1, inFlight));
+    }
+    vertx.close();
+  }
+
+  /** Heap in use after a full GC of the engine (jcmd), read from its own /metrics. */
+  private static long heapAfterGc(WebClient http) throws Exception {
+    String pid = System.getenv("ENGINE_PID");
+    new ProcessBuilder("jcmd", pid, "GC.run").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+    Thread.sleep(500);
+    String text = get(http.get("/metrics").send()).bodyAsString();
+    long used = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+        used += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return used;
+  }
+
+  private static double metric(WebClient http, String name) throws Exception {
+    String text = get(http.get("/metrics").send()).bodyAsString();
+    double total = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name.contains("{") ? name.substring(0, name.indexOf('{')) : name)
+          && (!name.contains("{") || line.contains(name.substring(name.indexOf('{') + 1, name.length() - 1)))) {
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
+  }
+
+  private static <T> T get(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+
+  private static String sign(String payload, String secret) {
+    try {
+      long now = System.currentTimeMillis() / 1000;
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return "t=" + now + ",v1=" + HexFormat.of().formatHex(
+          mac.doFinal((now + "." + payload).getBytes(StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
