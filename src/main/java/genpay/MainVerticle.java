@@ -2,6 +2,8 @@ package genpay;
 
 import genpay.config.Settings;
 import genpay.generation.GenerationWorkerVerticle;
+import genpay.push.PushMetrics;
+import genpay.push.PushVerticle;
 import genpay.sessions.SessionStoreVerticle;
 import genpay.stripe.StripeGatewayVerticle;
 import genpay.stripe.StripeWebhooksVerticle;
@@ -33,6 +35,7 @@ public final class MainVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     int httpInstances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    PushMetrics pushMetrics = new PushMetrics(registry);
     return vertx.deployVerticle(() -> new SessionStoreVerticle(settings), new DeploymentOptions())
         .onSuccess(id -> LOG.info("sessions: store ready"))
         .compose(id -> vertx.deployVerticle(() -> new StripeGatewayVerticle(settings), new DeploymentOptions()
@@ -50,7 +53,9 @@ public final class MainVerticle extends VerticleBase {
                     : "provider " + settings.generationApiUrl()))
             : Future.succeededFuture("no worker").onSuccess(none ->
                 LOG.info("generation: no worker on this node (GENERATION_WORKER=false)")))
-        .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(settings, registry),
+        .compose(id -> vertx.deployVerticle(() -> new PushVerticle(registry), new DeploymentOptions()))
+        .onSuccess(id -> LOG.info("push: one status.changed consumer on this node"))
+        .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(settings, registry, pushMetrics),
             new DeploymentOptions().setInstances(httpInstances)))
         .onSuccess(id -> LOG.info("http: listening on port {} ({} event loops)", settings.port(), httpInstances));
   }

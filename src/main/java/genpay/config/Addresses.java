@@ -28,6 +28,9 @@ public final class Addresses {
   /** Run the sweep of old pending sessions now (the timer runs it too); replies with the count reconciled. */
   public static final String STRIPE_SWEEP = "stripe.sweep";
 
+  /** Local-only: the push verticle hands each change to every HTTP instance of this node, which owns the streams. */
+  public static final String PUSH_DELIVER = "push.deliver";
+
   /** Local-only notice that a generation job was acknowledged: {@code {sessionId, fileId, outcome}}. */
   public static final String GENERATION_JOB_DONE = "generation.job.done";
 

@@ -4,6 +4,8 @@ import genpay.config.Addresses;
 import genpay.config.Settings;
 import genpay.generation.ProviderSandbox;
 import genpay.generation.ProviderSandboxRoutes;
+import genpay.push.SseHandler;
+import genpay.push.StreamHub;
 import genpay.stripe.StripeSandbox;
 import genpay.stripe.StripeSandboxRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,7 +34,8 @@ public final class ApiRouter {
 
   /** The sandboxes are null when the real Stripe or provider is configured. */
   public static Router create(Vertx vertx, Settings settings, PrometheusMeterRegistry registry,
-                              StripeSandbox stripeSandbox, ProviderSandbox providerSandbox) {
+                              StripeSandbox stripeSandbox, ProviderSandbox providerSandbox, StreamHub streams,
+                              Pages pages) {
     EventBus bus = vertx.eventBus();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(Settings.MAX_BODY_BYTES));
@@ -47,6 +50,9 @@ public final class ApiRouter {
     router.get("/api/webhook-status/:sessionId").handler(ctx -> sessionStatus(ctx, bus));
     router.post("/api/webhooks/stripe").handler(new StripeWebhookHandler(bus));
     router.get("/api/file/:fileId").handler(ctx -> fileStatus(ctx, bus));
+    router.get("/api/events/session/:id").handler(SseHandler.sessions(bus, streams));
+    router.get("/api/events/file/:id").handler(SseHandler.files(bus, streams));
+    pages.mount(router);
 
     if (stripeSandbox != null) {
       router.route(StripeSandbox.PREFIX + "/*").subRouter(

@@ -2,6 +2,8 @@ package genpay.web;
 
 import genpay.config.Settings;
 import genpay.generation.ProviderSandbox;
+import genpay.push.PushMetrics;
+import genpay.push.StreamHub;
 import genpay.redis.RedisClients;
 import genpay.stripe.StripeSandbox;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -24,9 +26,12 @@ public final class HttpVerticle extends VerticleBase {
   private Redis sandboxRedis;
   private HttpServer server;
 
-  public HttpVerticle(Settings settings, PrometheusMeterRegistry registry) {
+  private final PushMetrics pushMetrics;
+
+  public HttpVerticle(Settings settings, PrometheusMeterRegistry registry, PushMetrics pushMetrics) {
     this.settings = settings;
     this.registry = registry;
+    this.pushMetrics = pushMetrics;
   }
 
   @Override
@@ -42,8 +47,12 @@ public final class HttpVerticle extends VerticleBase {
     if (settings.providerSandbox()) {
       providerSandbox = new ProviderSandbox(sandboxRedis, settings);
     }
+    StripeSandbox stripe = stripeSandbox;
+    ProviderSandbox provider = providerSandbox;
     server = vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setTcpNoDelay(true));
-    return server.requestHandler(ApiRouter.create(vertx, settings, registry, stripeSandbox, providerSandbox)).listen();
+    return Future.all(StreamHub.start(vertx, pushMetrics), Pages.load(vertx, settings))
+        .compose(loaded -> server.requestHandler(ApiRouter.create(vertx, settings, registry, stripe, provider,
+            loaded.resultAt(0), loaded.resultAt(1))).listen());
   }
 
   @Override

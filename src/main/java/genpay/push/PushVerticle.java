@@ -1,0 +1,33 @@
+package genpay.push;
+
+import genpay.config.Addresses;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The node's one consumer of the cluster-wide {@code status.changed}: it hands each change to this node's
+ * HTTP instances (local only), which fan it out to their streams by id. However many browsers watch,
+ * the cluster sees one registration per node.
+ */
+public final class PushVerticle extends VerticleBase {
+
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final MeterRegistry registry;
+
+  public PushVerticle(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    var changes = registry.counter("genpay.push.changes");
+    return vertx.eventBus().<JsonObject>consumer(Addresses.STATUS_CHANGED, change -> {
+      changes.increment();
+      vertx.eventBus().publish(Addresses.PUSH_DELIVER, change.body(), LOCAL);
+    }).completion();
+  }
+}

@@ -1,0 +1,48 @@
+package genpay.push;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.Set;
+
+/** The wire format of DESIGN.md section 5: {@code id:} version, {@code event:} status|file, {@code data:} JSON. */
+public final class SseEvents {
+
+  public static final String SESSION_EVENT = "status";
+  public static final String FILE_EVENT = "file";
+  public static final long RETRY_MS = 3_000;
+  private static final Set<String> SESSION_TERMINAL = Set.of("completed", "error", "expired");
+  private static final Set<String> FILE_TERMINAL = Set.of("completed", "failed", "timeout");
+
+  private SseEvents() {
+  }
+
+  /** JSON encoding never holds a raw newline, so one data line carries the whole snapshot. */
+  public static String event(String type, long version, JsonObject data) {
+    return "id: " + version + "\nevent: " + type + "\ndata: " + data.encode() + "\n\n";
+  }
+
+  public static String retry() {
+    return "retry: " + RETRY_MS + "\n\n";
+  }
+
+  public static String keepAlive() {
+    return ": keep-alive\n\n";
+  }
+
+  public static boolean terminal(String type, JsonObject snapshot) {
+    String status = snapshot.getString("status", "");
+    return SESSION_EVENT.equals(type) ? SESSION_TERMINAL.contains(status) : FILE_TERMINAL.contains(status);
+  }
+
+  /** Last-Event-ID as a version; anything unreadable counts as none. */
+  public static long lastEventId(String header) {
+    if (header == null || header.isBlank()) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package genpay.push;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One browser's server-sent event stream. Sends only snapshots newer than the last it sent and ends itself
+ * after a terminal one. While the reader's write queue is full nothing more is buffered: only the newest
+ * snapshot is kept, and sent when the queue drains. A reader stuck that way too long is closed.
+ */
+final class Stream {
+
+  final String type;
+  final String id;
+  private final HttpServerResponse response;
+  private long lastVersion;
+  private JsonObject waiting;
+  private long queueFullSince;
+  private boolean started;
+  private boolean closed;
+
+  Stream(String type, String id, HttpServerResponse response, long lastEventId) {
+    this.type = type;
+    this.id = id;
+    this.response = response;
+    this.lastVersion = lastEventId;
+    response.drainHandler(drained -> {
+      queueFullSince = 0;
+      JsonObject next = waiting;
+      waiting = null;
+      if (next != null) {
+        offer(next, System.currentTimeMillis());
+      }
+    });
+  }
+
+  /**
+   * The headers are out and the snapshot is {@code first}: send it, or a change that came in meanwhile if
+   * that is newer. True once the stream has ended.
+   */
+  boolean begin(JsonObject first, long nowMillis) {
+    started = true;
+    JsonObject meanwhile = waiting;
+    waiting = null;
+    boolean ended = offer(first, nowMillis);
+    return meanwhile == null || ended ? ended : offer(meanwhile, nowMillis);
+  }
+
+  /** Sends the snapshot if it is newer than what this reader has; true once the stream has ended. */
+  boolean offer(JsonObject snapshot, long nowMillis) {
+    if (closed()) {
+      return true;
+    }
+    long version = snapshot.getLong("version", 0L);
+    if (version > lastVersion) {
+      if (!started || response.writeQueueFull()) {
+        if (waiting == null || waiting.getLong("version", 0L) < version) {
+          waiting = snapshot;
+        }
+        if (started) {
+          markFull(nowMillis);
+        }
+        return false;
+      }
+      lastVersion = version;
+      response.write(Buffer.buffer(SseEvents.event(type, version, snapshot)));
+    }
+    if (SseEvents.terminal(type, snapshot)) {
+      closed = true;
+      response.end();
+    }
+    return closed;
+  }
+
+  void keepAlive() {
+    if (started && !closed() && !response.writeQueueFull()) {
+      response.write(Buffer.buffer(SseEvents.keepAlive()));
+    }
+  }
+
+  /** True once the write queue has stayed full for longer than {@code maxMillis}: the reader is gone or stuck. */
+  boolean stalled(long nowMillis, long maxMillis) {
+    if (!response.writeQueueFull()) {
+      queueFullSince = 0;
+      return false;
+    }
+    markFull(nowMillis);
+    return nowMillis - queueFullSince > maxMillis;
+  }
+
+  void close() {
+    if (!closed) {
+      closed = true;
+      response.reset();
+    }
+  }
+
+  boolean closed() {
+    return closed || response.closed();
+  }
+
+  private void markFull(long nowMillis) {
+    if (queueFullSince == 0) {
+      queueFullSince = nowMillis;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package genpay.push;
+
+import genpay.config.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The streams of one HTTP instance (one event loop), by session id and by file id. Fed by the local
+ * {@code push.deliver} publish; everything here runs on that one event loop, so plain maps suffice.
+ */
+public final class StreamHub {
+
+  static final long KEEP_ALIVE_MS = 15_000;
+  static final long TICK_MS = 5_000;
+  static final long STALLED_MS = 10_000;
+
+  private final Map<String, List<Stream>> bySession = new HashMap<>();
+  private final Map<String, List<Stream>> byFile = new HashMap<>();
+  private final PushMetrics metrics;
+  private long lastKeepAlive;
+
+  private StreamHub(PushMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /** One local consumer per HTTP instance, and one timer for keep-alives and stalled readers. */
+  public static Future<StreamHub> start(Vertx vertx, PushMetrics metrics) {
+    StreamHub hub = new StreamHub(metrics);
+    vertx.setPeriodic(TICK_MS, id -> hub.tick(System.currentTimeMillis()));
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(Addresses.PUSH_DELIVER,
+        change -> hub.deliver(change.body()));
+    return consumer.completion().map(hub);
+  }
+
+  Stream open(String type, String id, HttpServerResponse response, long lastEventId) {
+    Stream stream = new Stream(type, id, response, lastEventId);
+    (SseEvents.SESSION_EVENT.equals(type) ? bySession : byFile).computeIfAbsent(id, key -> new ArrayList<>())
+        .add(stream);
+    metrics.openStreams.incrementAndGet();
+    response.closeHandler(closed -> remove(stream));
+    return stream;
+  }
+
+  void remove(Stream stream) {
+    Map<String, List<Stream>> index = SseEvents.SESSION_EVENT.equals(stream.type) ? bySession : byFile;
+    List<Stream> streams = index.get(stream.id);
+    if (streams != null && streams.remove(stream)) {
+      metrics.openStreams.decrementAndGet();
+      if (streams.isEmpty()) {
+        index.remove(stream.id);
+      }
+    }
+  }
+
+  private void deliver(JsonObject change) {
+    long now = System.currentTimeMillis();
+    boolean written = fanOut(bySession.get(change.getString("sessionId")), change.getJsonObject("session"), now);
+    JsonObject file = change.getJsonObject("file");
+    if (file != null) {
+      written |= fanOut(byFile.get(file.getString("id")), file, now);
+    }
+    if (written) {
+      metrics.latency.record(Math.max(0, now - change.getLong("committedAt", now)), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private boolean fanOut(List<Stream> streams, JsonObject snapshot, long now) {
+    if (streams == null || snapshot == null) {
+      return false;
+    }
+    for (Stream stream : List.copyOf(streams)) {
+      if (stream.offer(snapshot, now)) {
+        remove(stream);
+      }
+    }
+    return true;
+  }
+
+  private void tick(long now) {
+    boolean keepAlive = now - lastKeepAlive >= KEEP_ALIVE_MS;
+    if (keepAlive) {
+      lastKeepAlive = now;
+    }
+    List<Stream> all = new ArrayList<>();
+    bySession.values().forEach(all::addAll);
+    byFile.values().forEach(all::addAll);
+    for (Stream stream : all) {
+      if (stream.closed()) {
+        remove(stream);
+      } else if (stream.stalled(now, STALLED_MS)) {
+        stream.close();
+        remove(stream);
+      } else if (keepAlive) {
+        stream.keepAlive();
+      }
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package genpay.web;
+
+import genpay.config.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The four pages: static HTML with what the page needs (price, limits, ids, sandbox or not) written in at
+ * serve time, so a page makes no API request of its own beyond its one stream or its one form post.
+ */
+public final class Pages {
+
+  private static final Pattern LOCALE = Pattern.compile("^[a-z]{2}(-[A-Z]{2})?$");
+  private static final List<String> NAMES = List.of("tool", "success", "file", "session");
+  private static final String BANNER = "<p class=\"banner\" role=\"status\">Sandbox mode: payments go to a built-in "
+      + "Stripe sandbox and videos come from a built-in provider sandbox. No money moves.</p>";
+
+  private final Settings settings;
+  private final Map<String, String> templates;
+
+  private Pages(Settings settings, Map<String, String> templates) {
+    this.settings = settings;
+    this.templates = templates;
+  }
+
+  /** Reads the templates off the event loop's back (Vert.x file system, classpath included). */
+  public static Future<Pages> load(Vertx vertx, Settings settings) {
+    List<Future<String>> reads = NAMES.stream()
+        .map(name -> vertx.fileSystem().readFile("web/" + name + ".html").map(buffer -> buffer.toString()))
+        .toList();
+    return Future.all(reads).map(all -> {
+      Map<String, String> templates = new java.util.HashMap<>();
+      for (int i = 0; i < NAMES.size(); i++) {
+        templates.put(NAMES.get(i), reads.get(i).result());
+      }
+      return new Pages(settings, templates);
+    });
+  }
+
+  public void mount(Router router) {
+    router.get("/assets/*").handler(StaticHandler.create("web/assets").setMaxAgeSeconds(300));
+    router.get("/").handler(ctx -> render(ctx, "tool", "en", new JsonObject()
+        .put("toolSlug", CheckoutRequest.DEFAULT_TOOL_SLUG)));
+    router.get("/:locale/tool/:toolSlug").handler(ctx -> page(ctx, "tool",
+        new JsonObject().put("toolSlug", ctx.pathParam("toolSlug"))));
+    router.get("/:locale/payment-success/:sessionId").handler(ctx -> withSessionId(ctx, "success"));
+    router.get("/:locale/session/:sessionId").handler(ctx -> withSessionId(ctx, "session"));
+    router.get("/:locale/session").handler(ctx -> page(ctx, "session", new JsonObject()));
+    router.get("/:locale/file/:fileId").handler(ctx -> {
+      try {
+        page(ctx, "file", new JsonObject().put("fileId", SessionIds.requireFileId(ctx.pathParam("fileId"))));
+      } catch (InvalidInput invalid) {
+        ctx.next();
+      }
+    });
+  }
+
+  private void withSessionId(RoutingContext ctx, String name) {
+    try {
+      page(ctx, name, new JsonObject().put("sessionId", SessionIds.requireSessionId(ctx.pathParam("sessionId"))));
+    } catch (InvalidInput invalid) {
+      ctx.next();
+    }
+  }
+
+  private void page(RoutingContext ctx, String name, JsonObject params) {
+    String locale = ctx.pathParam("locale");
+    if (!LOCALE.matcher(locale).matches()) {
+      ctx.next();
+      return;
+    }
+    String slug = params.getString("toolSlug");
+    if (slug != null && !slug.matches("^[a-z0-9][a-z0-9-]{0,63}$")) {
+      ctx.next();
+      return;
+    }
+    render(ctx, name, locale, params);
+  }
+
+  private void render(RoutingContext ctx, String name, String locale, JsonObject params) {
+    JsonObject page = ApiRouter.publicConfig(settings).mergeIn(params).put("locale", locale).put("page", name);
+    // Safe inside <script>: no "</script>" or "<!--" can be formed from the JSON.
+    String json = page.encode().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
+    String html = templates.get(name)
+        .replace("{{PAGE}}", json)
+        .replace("{{BANNER}}", settings.stripeSandbox() || settings.providerSandbox() ? BANNER : "")
+        .replace("{{LOCALE}}", locale);
+    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .end(html);
+  }
+}

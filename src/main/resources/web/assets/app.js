@@ -1,0 +1,262 @@
+// genpay pages: each page gets what it needs written into #page, and follows its order or file over one
+// EventSource. Nothing here polls: no timer ever fetches.
+(function () {
+  'use strict';
+  var page = JSON.parse(document.getElementById('page').textContent);
+  var $ = function (id) { return document.getElementById(id); };
+  var base = '/' + page.locale;
+  var LAST_ORDER = 'genpay.lastOrder';
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === 'text') { node.textContent = attrs[key]; } else { node.setAttribute(key, attrs[key]); }
+    });
+    (children || []).forEach(function (child) { if (child) { node.appendChild(child); } });
+    return node;
+  }
+
+  function money(minor, currency) {
+    try {
+      return new Intl.NumberFormat(page.locale, { style: 'currency', currency: currency.toUpperCase() })
+        .format(minor / 100);
+    } catch (e) { return (minor / 100).toFixed(2) + ' ' + currency.toUpperCase(); }
+  }
+
+  function show(node, text) { node.textContent = text; node.hidden = !text; }
+
+  function copy(text, done) {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text, done); });
+    } else { fallbackCopy(text, done); }
+  }
+
+  function fallbackCopy(text, done) {
+    var area = el('textarea', {});
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand('copy'); done(); } finally { area.remove(); }
+  }
+
+  /** One stream; closed by us on the terminal event so the browser never reconnects to a finished order. */
+  function follow(url, type, onSnapshot, onLost) {
+    var source = new EventSource(url);
+    source.addEventListener(type, function (event) {
+      var snapshot = JSON.parse(event.data);
+      if (onSnapshot(snapshot)) { source.close(); }
+    });
+    source.onerror = function () {
+      if (source.readyState === EventSource.CLOSED) { onLost(); }
+    };
+    return source;
+  }
+
+  var SESSION_TERMINAL = { completed: true, error: true, expired: true };
+  var FILE_TERMINAL = { completed: true, failed: true, timeout: true };
+
+  // ---- tool page: the form -------------------------------------------------------------------------
+  function toolPage() {
+    var prompt = $('prompt'), quantity = $('quantity'), form = $('order');
+    $('lookup').href = base + '/session';
+    for (var n = 1; n <= page.maxQuantity; n++) {
+      quantity.appendChild(el('option', { value: String(n), text: String(n) }));
+    }
+    var saved = sessionStorage.getItem(LAST_ORDER);
+    var last = saved ? JSON.parse(saved) : null;
+    if (last && last.toolSlug === page.toolSlug) { prompt.value = last.prompt; quantity.value = String(last.quantity); }
+
+    function chars() { return Array.from(prompt.value).length; }
+    function update() {
+      var count = chars();
+      $('count').textContent = count + ' / ' + page.maxPromptLength;
+      $('count').classList.toggle('over', count > page.maxPromptLength);
+      $('total').textContent = money(page.price.amount * Number(quantity.value), page.price.currency);
+      $('unit').textContent = '(' + money(page.price.amount, page.price.currency) + ' per video)';
+    }
+    prompt.addEventListener('input', function () { fieldError('prompt', ''); update(); });
+    quantity.addEventListener('change', function () { fieldError('quantity', ''); update(); });
+    update();
+
+    if (new URLSearchParams(location.search).has('canceled') && last) { explainCancel(last); }
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      show($('error'), '');
+      var count = chars();
+      if (!prompt.value.trim()) { fieldError('prompt', 'Describe the video you want.'); return; }
+      if (count > page.maxPromptLength) {
+        fieldError('prompt', 'At most ' + page.maxPromptLength + ' characters, please (' + count + ' now).');
+        return;
+      }
+      $('submit').disabled = true;
+      fetch('/api/create-checkout', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ quantity: Number(quantity.value), prompt: prompt.value, toolSlug: page.toolSlug,
+          toolTitle: document.getElementById('title').textContent, locale: page.locale })
+      }).then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      }).then(function (result) {
+        if (!result.ok) { throw result.body; }
+        sessionStorage.setItem(LAST_ORDER, JSON.stringify({ sessionId: result.body.sessionId,
+          prompt: prompt.value, quantity: Number(quantity.value), toolSlug: page.toolSlug }));
+        location.href = result.body.url;
+      }).catch(function (problem) {
+        $('submit').disabled = false;
+        if (problem && problem.field && $(problem.field + '-error')) {
+          fieldError(problem.field, problem.detail);
+        } else {
+          show($('error'), (problem && problem.detail) || 'Something went wrong. Please try again.');
+        }
+      });
+    });
+  }
+
+  function fieldError(field, message) {
+    var input = $(field), note = $(field + '-error');
+    if (note) { note.textContent = message; }
+    if (input) { input.setAttribute('aria-invalid', message ? 'true' : 'false'); }
+  }
+
+  /** Back from checkout without paying: say why, from the order's own stream. */
+  function explainCancel(last) {
+    var notice = $('notice');
+    show(notice, 'Payment not completed. Your prompt is still here; you can try again.');
+    follow('/api/events/session/' + last.sessionId, 'status', function (session) {
+      if (session.status === 'error') {
+        show(notice, 'Your payment was declined, so nothing was charged. ' + (session.error || '')
+          + ' Check your card details and try again.');
+      } else if (session.status === 'expired') {
+        show(notice, 'The checkout expired before payment. Nothing was charged; you can start again.');
+      } else if (session.status === 'processing' || session.status === 'completed') {
+        notice.textContent = 'This order was paid. ';
+        notice.appendChild(el('a', { href: base + '/payment-success/' + session.sessionId, text: 'See your videos' }));
+      }
+      return SESSION_TERMINAL[session.status] || session.status === 'processing';
+    }, function () { });
+  }
+
+  // ---- payment success page: the order live ----------------------------------------------------------
+  var HEADLINES = {
+    pending: ['Confirming your payment…', 'This takes a few seconds. This page updates by itself.'],
+    processing: ['Making your videos', 'Each video appears here as soon as it is ready.'],
+    completed: ['Your videos are ready', 'Preview, download, or open each one on its own page.'],
+    error: ['Something went wrong', ''],
+    expired: ['This checkout expired', 'No payment was taken.']
+  };
+
+  function successPage() {
+    $('session-id').textContent = page.sessionId;
+    $('session-link').href = base + '/session/' + page.sessionId;
+    follow('/api/events/session/' + page.sessionId, 'status', renderSession, function () {
+      show($('problem'), 'We could not load this order. Check the link, or look the order up by its session id.');
+    });
+  }
+
+  function renderSession(session) {
+    var words = HEADLINES[session.status] || [session.status, ''];
+    $('headline').textContent = words[0];
+    $('detail').textContent = words[1];
+    var problem = '';
+    if (session.status === 'error') {
+      problem = (session.error || 'The order could not be completed.')
+        + (session.files.length ? ' Please contact support with your session id.' : '');
+    } else if (session.status === 'expired') {
+      problem = 'The checkout expired before payment, so nothing was charged.';
+    }
+    show($('problem'), problem);
+    if (session.status === 'error' && !session.files.length || session.status === 'expired') {
+      $('problem').appendChild(document.createTextNode(' '));
+      $('problem').appendChild(el('a', { href: base + '/tool/' + session.toolSlug, text: 'Start a new order' }));
+    }
+    var list = $('files');
+    session.files.forEach(function (file, index) {
+      var item = $('file-' + file.id);
+      if (!item) {
+        item = el('li', { id: 'file-' + file.id, class: 'file', 'data-status': file.status }, [
+          el('h2', {}, [el('span', { text: 'Video ' + (index + 1) }), el('span', { class: 'muted state' })]),
+          el('progress', { max: '100', value: '0' }),
+          el('div', { class: 'slot' })
+        ]);
+        list.appendChild(item);
+      }
+      renderFileCard(item, file);
+    });
+    return !!SESSION_TERMINAL[session.status];
+  }
+
+  function renderFileCard(item, file) {
+    item.setAttribute('data-status', file.status);
+    item.querySelector('progress').value = file.progress || 0;
+    item.querySelector('.state').textContent = fileState(file);
+    var slot = item.querySelector('.slot');
+    if (file.status === 'completed' && !slot.querySelector('video')) {
+      slot.appendChild(el('video', { controls: '', preload: 'metadata', src: file.url, poster: file.thumbnail_url || '' }));
+      slot.appendChild(el('div', { class: 'actions' }, [
+        el('a', { class: 'button', href: file.url, download: '', text: 'Download' }),
+        el('a', { class: 'button secondary', href: base + '/file/' + file.id, text: 'Open' })
+      ]));
+    } else if ((file.status === 'failed' || file.status === 'timeout') && !slot.querySelector('.error')) {
+      slot.appendChild(el('p', { class: 'error', text: file.error || 'This video could not be generated.' }));
+    } else if (!slot.querySelector('a') && !FILE_TERMINAL[file.status]) {
+      slot.appendChild(el('a', { class: 'small', href: base + '/file/' + file.id, text: 'Follow this video on its own page' }));
+    }
+  }
+
+  function fileState(file) {
+    switch (file.status) {
+      case 'pending': return 'Waiting to start';
+      case 'in_progress': return 'Generating… ' + (file.progress || 0) + '%';
+      case 'completed': return 'Ready';
+      case 'timeout': return 'Took too long';
+      default: return 'Failed';
+    }
+  }
+
+  // ---- file page -----------------------------------------------------------------------------------
+  function filePage() {
+    follow('/api/events/file/' + page.fileId, 'file', function (file) {
+      $('order-link').href = base + '/payment-success/' + file.sessionId;
+      $('state').textContent = fileState(file);
+      $('progress').value = file.progress || 0;
+      if (file.status === 'completed' && !$('media').querySelector('video')) {
+        $('media').appendChild(el('video', { controls: '', preload: 'metadata', src: file.url, poster: file.thumbnail_url || '' }));
+        $('download').href = file.url;
+        $('actions').hidden = false;
+        $('copy').onclick = function () { copy(file.url, function () { $('copied').hidden = false; }); };
+      }
+      if (file.status === 'failed' || file.status === 'timeout') {
+        show($('problem'), (file.error || 'This video could not be generated.')
+          + ' Please contact support with the order\'s session id.');
+      }
+      return !!FILE_TERMINAL[file.status];
+    }, function () { show($('problem'), 'We could not find this video. Check the link.'); });
+  }
+
+  // ---- session look-up page -------------------------------------------------------------------------
+  function sessionPage() {
+    var pattern = /^cs_(test|live)_[A-Za-z0-9]{1,200}$/;
+    $('lookup').addEventListener('submit', function (event) {
+      event.preventDefault();
+      var id = $('session-input').value.trim();
+      if (!pattern.test(id)) { fieldError('session-input', 'A session id looks like cs_test_… or cs_live_…'); return; }
+      location.href = base + '/session/' + id;
+    });
+    if (!page.sessionId) { return; }
+    $('session-input').value = page.sessionId;
+    $('found').hidden = false;
+    $('session-id').textContent = page.sessionId;
+    $('order-link').href = base + '/payment-success/' + page.sessionId;
+    $('copy').onclick = function () { copy(page.sessionId, function () { $('copied').hidden = false; }); };
+    follow('/api/events/session/' + page.sessionId, 'status', function (session) {
+      var done = session.files.filter(function (f) { return f.status === 'completed'; }).length;
+      $('state').textContent = 'Status: ' + session.status + (session.files.length
+        ? ' · ' + done + ' of ' + session.files.length + ' video(s) ready' : '')
+        + (session.error ? ' · ' + session.error : '');
+      return !!SESSION_TERMINAL[session.status];
+    }, function () { show($('problem'), 'No order has this session id.'); $('found').hidden = true; });
+  }
+
+  ({ tool: toolPage, success: successPage, file: filePage, session: sessionPage })[page.page]();
+}());
