@@ -31,6 +31,9 @@ public final class Addresses {
   /** Local-only: the push verticle hands each change to every HTTP instance of this node, which owns the streams. */
   public static final String PUSH_DELIVER = "push.deliver";
 
+  /** Local-only notice that a stream was dropped because its reader stopped reading: {@code {type, id}}. */
+  public static final String PUSH_DROPPED = "push.dropped";
+
   /** Local-only notice that a generation job was acknowledged: {@code {sessionId, fileId, outcome}}. */
   public static final String GENERATION_JOB_DONE = "generation.job.done";
 

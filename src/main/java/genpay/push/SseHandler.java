@@ -50,7 +50,7 @@ public final class SseHandler implements Handler<RoutingContext> {
     }
     long lastEventId = SseEvents.lastEventId(ctx.request().getHeader("Last-Event-ID"));
     HttpServerResponse response = ctx.response();
-    Stream stream = hub.open(type, id, response, lastEventId);
+    Stream stream = hub.open(type, id, ctx.request(), lastEventId);
     bus.<JsonObject>request(session ? Addresses.SESSIONS_GET : Addresses.SESSIONS_FILE_GET,
             new JsonObject().put(session ? "sessionId" : "fileId", id), QUICK)
         .onSuccess(reply -> {

@@ -89,6 +89,7 @@ final class Stream {
     return nowMillis - queueFullSince > maxMillis;
   }
 
+  /** Resets the stream (on HTTP/1.1, closes its connection): a stuck reader must not hold buffers. */
   void close() {
     if (!closed) {
       closed = true;

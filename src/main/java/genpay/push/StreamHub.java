@@ -3,7 +3,9 @@ package genpay.push;
 import genpay.config.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
@@ -25,23 +27,28 @@ public final class StreamHub {
 
   private final Map<String, List<Stream>> bySession = new HashMap<>();
   private final Map<String, List<Stream>> byFile = new HashMap<>();
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final Vertx vertx;
   private final PushMetrics metrics;
   private long lastKeepAlive;
 
-  private StreamHub(PushMetrics metrics) {
+  private StreamHub(Vertx vertx, PushMetrics metrics) {
+    this.vertx = vertx;
     this.metrics = metrics;
   }
 
   /** One local consumer per HTTP instance, and one timer for keep-alives and stalled readers. */
   public static Future<StreamHub> start(Vertx vertx, PushMetrics metrics) {
-    StreamHub hub = new StreamHub(metrics);
+    StreamHub hub = new StreamHub(vertx, metrics);
     vertx.setPeriodic(TICK_MS, id -> hub.tick(System.currentTimeMillis()));
     MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(Addresses.PUSH_DELIVER,
         change -> hub.deliver(change.body()));
     return consumer.completion().map(hub);
   }
 
-  Stream open(String type, String id, HttpServerResponse response, long lastEventId) {
+  Stream open(String type, String id, HttpServerRequest request, long lastEventId) {
+    HttpServerResponse response = request.response();
     Stream stream = new Stream(type, id, response, lastEventId);
     (SseEvents.SESSION_EVENT.equals(type) ? bySession : byFile).computeIfAbsent(id, key -> new ArrayList<>())
         .add(stream);
@@ -99,6 +106,9 @@ public final class StreamHub {
       } else if (stream.stalled(now, STALLED_MS)) {
         stream.close();
         remove(stream);
+        metrics.dropped.increment();
+        vertx.eventBus().publish(Addresses.PUSH_DROPPED, new JsonObject().put("type", stream.type)
+            .put("id", stream.id), LOCAL);
       } else if (keepAlive) {
         stream.keepAlive();
       }

@@ -1,0 +1,95 @@
+package genpay.push;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/** A raw server-sent events reader over Vert.x's HTTP client: parses id/event/data and keeps every event. */
+final class SseClient {
+
+  record Event(long id, String type, JsonObject data) {
+  }
+
+  final List<Event> events = new CopyOnWriteArrayList<>();
+  final List<String> comments = new CopyOnWriteArrayList<>();
+  final Promise<Void> ended = Promise.promise();
+  HttpClientResponse response;
+  String retry;
+  private final List<Watcher> watchers = new ArrayList<>();
+  private final StringBuilder pending = new StringBuilder();
+
+  private record Watcher(Predicate<Event> test, Promise<Event> promise) {
+  }
+
+  static Future<SseClient> open(HttpClient client, int port, String path, String lastEventId) {
+    SseClient sse = new SseClient();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+        .setURI(path).putHeader("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      options.putHeader("Last-Event-ID", lastEventId);
+    }
+    return client.request(options).compose(request -> request.send()).map(response -> {
+      sse.response = response;
+      response.handler(buffer -> sse.feed(buffer.toString()));
+      response.endHandler(v -> sse.ended.tryComplete());
+      response.exceptionHandler(e -> sse.ended.tryComplete());
+      return sse;
+    });
+  }
+
+  /** Completes with the first event (already received or still to come) that passes {@code test}. */
+  synchronized Future<Event> when(Predicate<Event> test) {
+    for (Event event : events) {
+      if (test.test(event)) {
+        return Future.succeededFuture(event);
+      }
+    }
+    Promise<Event> promise = Promise.promise();
+    watchers.add(new Watcher(test, promise));
+    return promise.future();
+  }
+
+  private synchronized void feed(String text) {
+    pending.append(text);
+    int end;
+    while ((end = pending.indexOf("\n\n")) >= 0) {
+      String block = pending.substring(0, end);
+      pending.delete(0, end + 2);
+      long id = -1;
+      String type = null;
+      String data = null;
+      for (String line : block.split("\n")) {
+        if (line.startsWith(":")) {
+          comments.add(line);
+        } else if (line.startsWith("retry: ")) {
+          retry = line.substring(7);
+        } else if (line.startsWith("id: ")) {
+          id = Long.parseLong(line.substring(4));
+        } else if (line.startsWith("event: ")) {
+          type = line.substring(7);
+        } else if (line.startsWith("data: ")) {
+          data = line.substring(6);
+        }
+      }
+      if (data != null) {
+        Event event = new Event(id, type, new JsonObject(data));
+        events.add(event);
+        for (Watcher watcher : List.copyOf(watchers)) {
+          if (watcher.test().test(event)) {
+            watchers.remove(watcher);
+            watcher.promise().tryComplete(event);
+          }
+        }
+      }
+    }
+  }
+}

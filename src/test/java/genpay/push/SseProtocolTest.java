@@ -1,0 +1,208 @@
+package genpay.push;
+
+import genpay.TestEngine;
+import genpay.config.Addresses;
+import genpay.sessions.FileStatus;
+import genpay.sessions.FileUpdate;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static genpay.ProblemAssert.assertProblem;
+import static genpay.TestEngine.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The SSE contract of DESIGN.md section 5, read with a raw HTTP client. Changes are driven through the store. */
+class SseProtocolTest {
+
+  private static TestEngine genpay;
+  private static HttpClient http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    // No worker: the test makes every file change itself, so it knows exactly which changes happen.
+    genpay = TestEngine.start(Map.of("GENERATION_WORKER", "false"));
+    http = genpay.engine.vertx().createHttpClient(new HttpClientOptions().setKeepAlive(false),
+        new PoolOptions().setHttp1MaxSize(1_200));
+  }
+
+  @AfterAll
+  static void stop() {
+    genpay.close();
+  }
+
+  private static SseClient open(String path, String lastEventId) {
+    return await(SseClient.open(http, genpay.port, path, lastEventId));
+  }
+
+  /** A paid order of {@code videos}, and its file ids. */
+  private static JsonObject paidOrder(int videos, String prompt) {
+    String sessionId = genpay.order(videos, prompt);
+    var processing = genpay.reaches(sessionId, "processing");
+    genpay.clickOnCheckoutPage(sessionId, "paid");
+    return await(processing.timeout(20, TimeUnit.SECONDS));
+  }
+
+  private static JsonObject update(JsonObject session, int file, FileStatus status, int progress) {
+    String fileId = session.getJsonArray("files").getJsonObject(file).getString("id");
+    FileUpdate update = new FileUpdate(fileId, session.getString("sessionId"), status, progress,
+        status == FileStatus.COMPLETED ? "http://127.0.0.1/clip.mp4" : "", "", "", "");
+    return await(genpay.engine.vertx().eventBus().<JsonObject>request(Addresses.SESSIONS_FILE_UPDATE, update.toJson()))
+        .body();
+  }
+
+  @Test
+  void theSnapshotComesFirstThenEachChangeInOrderThenTheStreamEnds() {
+    String sessionId = genpay.order(2, "a kite over dunes");
+    SseClient sse = open("/api/events/session/" + sessionId, null);
+    assertEquals(200, sse.response.statusCode());
+    assertEquals("text/event-stream; charset=utf-8", sse.response.getHeader("Content-Type"));
+    assertEquals("no-cache", sse.response.getHeader("Cache-Control"));
+    assertEquals("no", sse.response.getHeader("X-Accel-Buffering"));
+    SseClient.Event first = await(sse.when(e -> true));
+    assertEquals("status", first.type());
+    assertEquals("pending", first.data().getString("status"));
+    assertEquals(1, first.id());
+    assertEquals("3000", sse.retry);
+
+    var processing = sse.when(e -> "processing".equals(e.data().getString("status")));
+    genpay.clickOnCheckoutPage(sessionId, "paid");
+    JsonObject session = await(processing.timeout(20, TimeUnit.SECONDS)).data();
+    for (int progress = 10; progress <= 90; progress += 40) {
+      update(session, 0, FileStatus.IN_PROGRESS, progress);
+    }
+    update(session, 0, FileStatus.COMPLETED, 100);
+    update(session, 1, FileStatus.COMPLETED, 100);
+    await(sse.ended.future().timeout(20, TimeUnit.SECONDS));
+
+    List<Long> ids = sse.events.stream().map(SseClient.Event::id).toList();
+    for (int i = 1; i < ids.size(); i++) {
+      assertTrue(ids.get(i) > ids.get(i - 1), "strictly increasing versions: " + ids);
+    }
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), ids, "one event per change, none twice");
+    assertEquals("completed", sse.events.get(sse.events.size() - 1).data().getString("status"));
+    JsonObject rest = await(genpay.http.get("/api/webhook-status/" + sessionId).send()).bodyAsJsonObject();
+    assertEquals(rest, sse.events.get(sse.events.size() - 1).data(), "SSE data is the REST answer");
+  }
+
+  @Test
+  void aReconnectWithLastEventIdGetsNothingOlder() {
+    JsonObject session = paidOrder(1, "rain on a window");
+    String sessionId = session.getString("sessionId");
+    long current = session.getLong("version");
+    SseClient caughtUp = open("/api/events/session/" + sessionId, String.valueOf(current));
+    SseClient behind = open("/api/events/session/" + sessionId, String.valueOf(current - 1));
+    assertEquals(current, await(behind.when(e -> true)).id(), "a reader behind gets the current snapshot");
+
+    update(session, 0, FileStatus.IN_PROGRESS, 50);
+    SseClient.Event next = await(caughtUp.when(e -> true).timeout(10, TimeUnit.SECONDS));
+    assertEquals(current + 1, next.id(), "a caught-up reader gets only what is newer");
+    assertEquals(1, caughtUp.events.size());
+
+    update(session, 0, FileStatus.COMPLETED, 100);
+    await(caughtUp.ended.future().timeout(10, TimeUnit.SECONDS));
+    long last = caughtUp.events.get(caughtUp.events.size() - 1).id();
+    SseClient after = open("/api/events/session/" + sessionId, String.valueOf(last));
+    await(after.ended.future().timeout(10, TimeUnit.SECONDS));
+    assertTrue(after.events.isEmpty(), "a finished order the reader has seen ends at once, with nothing resent");
+  }
+
+  @Test
+  void aFileStreamFollowsOneFileToItsEnd() {
+    JsonObject session = paidOrder(2, "city lights in the rain");
+    String fileId = session.getJsonArray("files").getJsonObject(1).getString("id");
+    SseClient sse = open("/api/events/file/" + fileId, null);
+    assertEquals("pending", await(sse.when(e -> true)).data().getString("status"));
+    update(session, 0, FileStatus.IN_PROGRESS, 30);
+    update(session, 1, FileStatus.IN_PROGRESS, 60);
+    update(session, 1, FileStatus.COMPLETED, 100);
+    await(sse.ended.future().timeout(10, TimeUnit.SECONDS));
+    assertEquals(List.of("pending", "in_progress", "completed"),
+        sse.events.stream().map(e -> e.data().getString("status")).toList(), "only this file's changes");
+    assertEquals("file", sse.events.get(0).type());
+    assertEquals(null, sse.events.get(0).data().getValue("worker"));
+  }
+
+  @Test
+  void unknownIdsAre404ProblemsAndMalformedOnes400() {
+    assertProblem(await(genpay.http.get("/api/events/session/cs_test_NoSuchOrder1").send()), 404);
+    assertProblem(await(genpay.http.get("/api/events/session/not-a-session").send()), 400);
+    assertProblem(await(genpay.http.get("/api/events/file/7c1a4c46-0f1e-4df4-a0b6-4a1c6c6c6c6c").send()), 404);
+    assertProblem(await(genpay.http.get("/api/events/file/12345").send()), 400);
+  }
+
+  @Test
+  void aThousandStreamsOnOneSessionAllGetTheChange() {
+    String sessionId = genpay.order(1, "one thousand lanterns");
+    List<Future<SseClient>> opening = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      opening.add(SseClient.open(http, genpay.port, "/api/events/session/" + sessionId, null));
+    }
+    await(Future.all(opening).timeout(60, TimeUnit.SECONDS));
+    List<Future<SseClient.Event>> snapshots = new ArrayList<>();
+    List<Future<SseClient.Event>> paid = new ArrayList<>();
+    for (Future<SseClient> stream : opening) {
+      snapshots.add(stream.result().when(e -> "pending".equals(e.data().getString("status"))));
+      paid.add(stream.result().when(e -> "processing".equals(e.data().getString("status"))));
+    }
+    await(Future.all(snapshots).timeout(60, TimeUnit.SECONDS));
+    genpay.clickOnCheckoutPage(sessionId, "paid");
+    await(Future.all(paid).timeout(60, TimeUnit.SECONDS));
+    for (Future<SseClient> stream : opening) {
+      assertEquals(2, stream.result().events.size());
+      stream.result().response.request().connection().close();
+    }
+  }
+
+  @Test
+  void aReaderThatStopsReadingIsDisconnected() throws Exception {
+    // Every event carries the 20k-character prompt: a reader that stops reading fills its buffers quickly.
+    JsonObject session = paidOrder(10, "x".repeat(20_000));
+    String sessionId = session.getString("sessionId");
+    Promise<Void> dropped = Promise.promise();
+    var drops = genpay.engine.vertx().eventBus().<JsonObject>consumer(Addresses.PUSH_DROPPED, notice -> {
+      if (sessionId.equals(notice.body().getString("id"))) {
+        dropped.tryComplete();
+      }
+    });
+    await(drops.completion());
+    try (Socket reader = new Socket("127.0.0.1", genpay.port)) {
+      reader.setReceiveBufferSize(4096);
+      reader.getOutputStream().write(("GET /api/events/session/" + session.getString("sessionId")
+          + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      reader.getOutputStream().flush();
+      int events = 0;
+      for (int progress = 1; progress < 100; progress++) {
+        for (int file = 0; file < 10; file++) {
+          update(session, file, FileStatus.IN_PROGRESS, progress);
+          events++;
+        }
+      }
+      // Only now read: what was in flight arrives, then the end of the dropped connection.
+      // The server gives up on this reader by itself, while it still does not read.
+      await(dropped.future().timeout(40, TimeUnit.SECONDS));
+      double droppedCount = genpay.engine.registry().get("genpay.sse.dropped").counter().count();
+      assertTrue(droppedCount >= 1, "counted in /metrics");
+      assertTrue(events > 900, "the store kept changing meanwhile: " + events);
+      reader.setSoLinger(true, 0);
+      drops.unregister();
+    }
+  }
+}
