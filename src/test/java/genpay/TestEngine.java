@@ -66,6 +66,7 @@ public final class TestEngine implements AutoCloseable {
     Map<String, String> env = new HashMap<>();
     env.put("PORT", String.valueOf(port));
     env.put("DATA_DIR", dataDir.toString());
+    env.put("APP_URL", "http://127.0.0.1:" + port);
     env.putAll(overrides);
     Settings settings = Settings.from(new JsonObject(), env);
     return new TestEngine(Engine.start(settings), port);

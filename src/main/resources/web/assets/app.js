@@ -191,6 +191,8 @@
     item.querySelector('progress').value = file.progress || 0;
     item.querySelector('.state').textContent = fileState(file);
     var slot = item.querySelector('.slot');
+    var follow = slot.querySelector('.follow');
+    if (follow && FILE_TERMINAL[file.status]) { follow.remove(); }
     if (file.status === 'completed' && !slot.querySelector('video')) {
       slot.appendChild(el('video', { controls: '', preload: 'metadata', src: file.url, poster: file.thumbnail_url || '' }));
       slot.appendChild(el('div', { class: 'actions' }, [
@@ -199,8 +201,9 @@
       ]));
     } else if ((file.status === 'failed' || file.status === 'timeout') && !slot.querySelector('.error')) {
       slot.appendChild(el('p', { class: 'error', text: file.error || 'This video could not be generated.' }));
-    } else if (!slot.querySelector('a') && !FILE_TERMINAL[file.status]) {
-      slot.appendChild(el('a', { class: 'small', href: base + '/file/' + file.id, text: 'Follow this video on its own page' }));
+    } else if (!follow && !FILE_TERMINAL[file.status]) {
+      slot.appendChild(el('a', { class: 'small follow', href: base + '/file/' + file.id,
+        text: 'Follow this video on its own page' }));
     }
   }
 

@@ -1,0 +1,141 @@
+package genpay.browser;
+
+import genpay.TestEngine;
+import genpay.generation.ProviderSandbox;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole purchase as a person makes it, in headless Chromium: form, sandbox checkout, the order live. */
+class PurchaseInBrowserTest {
+
+  private static TestEngine genpay;
+  private static Browser browser;
+  private static String origin;
+
+  @BeforeAll
+  static void start() throws Exception {
+    genpay = TestEngine.start(Map.of("SANDBOX_GENERATION_SECONDS", "4", "FOLLOW_FIRST_DELAY_MS", "300",
+        "FOLLOW_MAX_DELAY_MS", "600"));
+    origin = genpay.settings().appUrl();
+    browser = Browser.launch(genpay.engine.vertx());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    genpay.close();
+  }
+
+  /** Records every progress value each file's bar shows, from the moment it is installed. */
+  private static final String RECORD_PROGRESS = """
+      window.__progress = {};
+      const record = () => document.querySelectorAll('.file').forEach(item => {
+        const values = window.__progress[item.id] = window.__progress[item.id] || [];
+        const value = item.querySelector('progress').value;
+        if (values[values.length - 1] !== value) { values.push(value); }
+      });
+      new MutationObserver(record).observe(document.body, {subtree: true, childList: true, attributes: true,
+        characterData: true});
+      record();
+      """;
+
+  /** Resolves once every <video> of the page can play (readyState >= 2) and the order says it is ready. */
+  private static final String AWAIT_VIDEOS = """
+      const done = arguments[arguments.length - 1];
+      const expected = arguments[0];
+      const check = () => {
+        const videos = [...document.querySelectorAll('video')];
+        if (videos.length === expected && videos.every(v => v.readyState >= 2)
+            && document.getElementById('headline').textContent === 'Your videos are ready') {
+          done(videos.map(v => v.readyState));
+          return true;
+        }
+        videos.forEach(v => v.addEventListener('loadeddata', check, {once: true}));
+        return false;
+      };
+      if (!check()) { new MutationObserver(check).observe(document.body, {subtree: true, childList: true,
+        characterData: true}); }
+      """;
+
+  private static final String AWAIT_TEXT = """
+      const done = arguments[arguments.length - 1];
+      const [selector, fragment] = arguments;
+      const check = () => {
+        const node = document.querySelector(selector);
+        if (node && !node.hidden && node.textContent.includes(fragment)) { done(node.textContent); return true; }
+        return false;
+      };
+      if (!check()) { new MutationObserver(check).observe(document.body, {subtree: true, childList: true,
+        attributes: true, characterData: true}); }
+      """;
+
+  private static void order(String prompt, int videos) {
+    browser.go(origin + "/en/tool/veo3-video");
+    browser.type("#prompt", prompt);
+    browser.run("const q = document.getElementById('quantity'); q.value = arguments[0];"
+        + "q.dispatchEvent(new Event('change'));", String.valueOf(videos));
+    browser.click("#submit");
+  }
+
+  @Test
+  void aPersonBuysTwoVideosAndWatchesThemBeingMade() throws Exception {
+    browser.requests();
+    order("A paper boat sailing down a rainy street at dusk", 2);
+    browser.click("#pay");
+    browser.find("#files .file");
+    browser.run(RECORD_PROGRESS);
+    JsonArray states = (JsonArray) browser.awaitScript(AWAIT_VIDEOS, 2);
+    assertEquals(2, states.size());
+    states.forEach(state -> assertTrue(((Number) state).intValue() >= 2, "a playable <video>: " + states));
+    browser.screenshot(Path.of("target", "screenshots", "purchase-complete.png"));
+
+    JsonObject progress = (JsonObject) browser.run("return window.__progress;");
+    assertEquals(2, progress.size());
+    for (String file : progress.fieldNames()) {
+      List<Number> values = progress.getJsonArray(file).stream().map(v -> (Number) v).toList();
+      assertEquals(100, values.get(values.size() - 1).intValue());
+      assertTrue(values.stream().anyMatch(v -> v.intValue() > 0 && v.intValue() < 100),
+          "the bar rose through intermediate values: " + values);
+      for (int i = 1; i < values.size(); i++) {
+        assertTrue(values.get(i).doubleValue() >= values.get(i - 1).doubleValue(), "never backwards: " + values);
+      }
+    }
+    String sessionId = browser.url().substring(browser.url().lastIndexOf('/') + 1);
+    List<String> api = browser.requests().stream().filter(url -> url.startsWith(origin + "/api/")).toList();
+    assertEquals(List.of(origin + "/api/create-checkout", origin + "/api/events/session/" + sessionId), api,
+        "the purchase takes two API requests and no status request is ever repeated");
+  }
+
+  @Test
+  void aDeclinedPaymentSaysSoOnTheToolPage() {
+    order("A lighthouse in a storm", 1);
+    browser.click("#decline");
+    Object notice = browser.awaitScript(AWAIT_TEXT, "#notice", "declined");
+    assertTrue(notice.toString().contains("nothing was charged"), notice.toString());
+    assertEquals("A lighthouse in a storm", browser.run("return document.getElementById('prompt').value;"),
+        "the prompt is kept for another try");
+  }
+
+  @Test
+  void aFailedGenerationSaysWhatHappened() throws Exception {
+    order("A parade " + ProviderSandbox.REJECT_MARKER, 1);
+    browser.click("#pay");
+    Object problem = browser.awaitScript(AWAIT_TEXT, "#problem", "could not be generated");
+    assertTrue(problem.toString().contains("support"), problem.toString());
+    Object fileError = browser.awaitScript(AWAIT_TEXT, ".file .error", "content policy");
+    assertTrue(fileError.toString().contains("HTTP 400"), fileError.toString());
+    browser.screenshot(Path.of("target", "screenshots", "generation-failed.png"));
+  }
+}
