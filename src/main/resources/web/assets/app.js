@@ -49,6 +49,8 @@
     source.onerror = function () {
       if (source.readyState === EventSource.CLOSED) { onLost(); }
     };
+    // Leaving the page frees the connection at once (browsers allow few per host over HTTP/1.1).
+    window.addEventListener('pagehide', function () { source.close(); });
     return source;
   }
 
@@ -155,6 +157,7 @@
   }
 
   function renderSession(session) {
+    document.body.setAttribute('data-status', session.status);
     var words = HEADLINES[session.status] || [session.status, ''];
     $('headline').textContent = words[0];
     $('detail').textContent = words[1];
