@@ -113,7 +113,14 @@ class PurchaseInBrowserTest {
       }
     }
     String sessionId = browser.url().substring(browser.url().lastIndexOf('/') + 1);
-    List<String> api = browser.requests().stream().filter(url -> url.startsWith(origin + "/api/")).toList();
+    // data: URLs are Chromium's own video control icons, not network requests.
+    List<String> all = browser.requests().stream().filter(url -> !url.startsWith("data:")).toList();
+    List<String> api = all.stream().filter(url -> url.startsWith(origin + "/api/")).toList();
+    long media = all.stream().filter(url -> url.contains("/sandbox/provider/media/")).count();
+    long assets = all.stream().filter(url -> url.contains("/assets/")).count();
+    System.out.printf("browser requests for one order of 2 videos: %d in all = %d API, %d page assets, %d media"
+        + " (clips and posters), %d pages (tool, checkout, its form post, success)%n", all.size(), api.size(), assets, media,
+        all.size() - api.size() - assets - media);
     assertEquals(List.of(origin + "/api/create-checkout", origin + "/api/events/session/" + sessionId), api,
         "the purchase takes two API requests and no status request is ever repeated");
   }
