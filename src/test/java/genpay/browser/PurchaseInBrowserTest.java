@@ -129,6 +129,7 @@ class PurchaseInBrowserTest {
   void aDeclinedPaymentSaysSoOnTheToolPage() {
     order("A lighthouse in a storm", 1);
     browser.click("#decline");
+    browser.find("#notice"); // back on the tool page: the checkout page has no such element
     Object notice = browser.awaitScript(AWAIT_TEXT, "#notice", "declined");
     assertTrue(notice.toString().contains("nothing was charged"), notice.toString());
     assertEquals("A lighthouse in a storm", browser.run("return document.getElementById('prompt').value;"),
@@ -139,6 +140,7 @@ class PurchaseInBrowserTest {
   void aFailedGenerationSaysWhatHappened() throws Exception {
     order("A parade " + ProviderSandbox.REJECT_MARKER, 1);
     browser.click("#pay");
+    browser.find("#files"); // on the success page
     Object problem = browser.awaitScript(AWAIT_TEXT, "#problem", "could not be generated");
     assertTrue(problem.toString().contains("support"), problem.toString());
     Object fileError = browser.awaitScript(AWAIT_TEXT, ".file .error", "content policy");
