@@ -7,6 +7,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import genpay.config.ClusterConfig;
+import genpay.config.ClusterStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +44,25 @@ public final class Engine implements AutoCloseable {
         : null;
     Settings settings = embedded == null ? configured : configured.withRedisUrl(embedded.url());
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(Metrics.vertxOptions()))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.vertxOptions());
+    var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    HazelcastClusterManager clusterManager = null;
+    Vertx vertx;
+    if (settings.cluster()) {
+      String host = settings.clusterHost().isEmpty() ? "127.0.0.1" : settings.clusterHost();
+      options.getEventBusOptions().setHost(host);
+      clusterManager = new HazelcastClusterManager(ClusterConfig.load(settings.clusterConfig(), settings.clusterHost()));
+      vertx = builder.with(options).withClusterManager(clusterManager).buildClustered()
+          .toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      LOG.info("cluster: joined as {} ({} member(s)), event bus on {}", clusterManager.getNodeId(),
+          clusterManager.getNodes().size(), host);
+    } else {
+      vertx = builder.build();
+    }
     Engine engine = new Engine(vertx, settings, embedded, registry);
+    ClusterStatus cluster = clusterManager == null ? ClusterStatus.SINGLE_NODE : ClusterStatus.of(clusterManager);
     try {
-      vertx.deployVerticle(new MainVerticle(settings, registry))
+      vertx.deployVerticle(new MainVerticle(settings, registry, cluster))
           .toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
       engine.close();

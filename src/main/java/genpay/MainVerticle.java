@@ -1,5 +1,6 @@
 package genpay;
 
+import genpay.config.ClusterStatus;
 import genpay.config.Settings;
 import genpay.generation.GenerationWorkerVerticle;
 import genpay.push.PushMetrics;
@@ -27,9 +28,12 @@ public final class MainVerticle extends VerticleBase {
   private final Settings settings;
   private final PrometheusMeterRegistry registry;
 
-  public MainVerticle(Settings settings, PrometheusMeterRegistry registry) {
+  private final ClusterStatus cluster;
+
+  public MainVerticle(Settings settings, PrometheusMeterRegistry registry, ClusterStatus cluster) {
     this.settings = settings;
     this.registry = registry;
+    this.cluster = cluster;
   }
 
   @Override
@@ -55,7 +59,7 @@ public final class MainVerticle extends VerticleBase {
                 LOG.info("generation: no worker on this node (GENERATION_WORKER=false)")))
         .compose(id -> vertx.deployVerticle(() -> new PushVerticle(registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("push: one status.changed consumer on this node"))
-        .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(settings, registry, pushMetrics),
+        .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(settings, registry, pushMetrics, cluster),
             new DeploymentOptions().setInstances(httpInstances)))
         .onSuccess(id -> LOG.info("http: listening on port {} ({} event loops)", settings.port(), httpInstances));
   }

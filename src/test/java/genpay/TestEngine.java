@@ -45,7 +45,7 @@ public final class TestEngine implements AutoCloseable {
   private TestEngine(Engine engine, int port) {
     this.engine = engine;
     this.port = port;
-    var acknowledgements = engine.vertx().eventBus().<JsonObject>consumer(Addresses.GENERATION_JOB_DONE, done -> {
+    var acknowledgements = engine.vertx().eventBus().<JsonObject>localConsumer(Addresses.GENERATION_JOB_DONE, done -> {
       acknowledgedFiles.add(done.body().getString("fileId"));
       acknowledgementWatchers.forEach(Runnable::run);
     });

@@ -1,6 +1,9 @@
 package genpay.config;
 
-/** Every event-bus address of the engine, in one place. Payloads are JSON so they may cross nodes. */
+/**
+ * Every event-bus address of the engine, in one place. Commands are served by local consumers, so a node
+ * answers its own requests; only {@code status.changed} crosses the cluster, one publish per change.
+ */
 public final class Addresses {
 
   /** Store a new pending order; replies with its snapshot. */

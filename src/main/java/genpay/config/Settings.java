@@ -42,7 +42,8 @@ public record Settings(
     int providerRequestTimeoutMs,
     int followFirstDelayMs,
     int followMaxDelayMs,
-    boolean generationWorker) {
+    boolean generationWorker,
+    String clusterConfig) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -63,7 +64,7 @@ public record Settings(
       "SANDBOX_GENERATION_SECONDS", "SANDBOX_PROVIDER_FAULTS", "CLUSTER", "CLUSTER_HOST",
       "RECONCILE_AFTER_SECONDS", "RECONCILE_INTERVAL_SECONDS", "SANDBOX_STRIPE_WEBHOOKS",
       "GENERATION_TIMEOUT_SECONDS", "WORKER_CLAIM_IDLE_SECONDS", "WORKER_MAX_IN_FLIGHT", "PROVIDER_REQUEST_TIMEOUT_MS",
-      "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER");
+      "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER", "CLUSTER_CONFIG");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -137,9 +138,7 @@ public record Settings(
     if (cluster && redisUrl.isEmpty()) {
       throw new ConfigException("REDIS_URL", "is required with CLUSTER=true: every node must share one Redis");
     }
-    if (cluster) {
-      throw new ConfigException("CLUSTER", "is not available in this build yet: run a single node (CLUSTER=false)");
-    }
+    String clusterConfig = source.text("CLUSTER_CONFIG", "conf/cluster.xml");
     String dataDir = source.text("DATA_DIR", "data");
     if (dataDir.isEmpty()) {
       throw new ConfigException("DATA_DIR", "must name a directory");
@@ -162,7 +161,7 @@ public record Settings(
         source.integer("PROVIDER_REQUEST_TIMEOUT_MS", 10_000, 100, 120_000),
         source.integer("FOLLOW_FIRST_DELAY_MS", 3_000, 10, 600_000),
         source.integer("FOLLOW_MAX_DELAY_MS", 30_000, 10, 600_000),
-        source.bool("GENERATION_WORKER", true));
+        source.bool("GENERATION_WORKER", true), clusterConfig);
   }
 
   public boolean stripeSandbox() {
@@ -202,7 +201,7 @@ public record Settings(
         stripeSecretKey, stripeWebhookSecrets, stripePriceId, stripePublishableKey, priceAmount, priceCurrency, sessionTtlDays,
         generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
-        workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker);
+        workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */

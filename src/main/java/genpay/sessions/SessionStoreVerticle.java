@@ -40,13 +40,13 @@ public final class SessionStoreVerticle extends VerticleBase {
     repository = new SessionRepository(redis, Clock.systemUTC(), settings.sessionTtlDays());
     var bus = vertx.eventBus();
     return Future.all(List.of(
-        bus.consumer(Addresses.SESSIONS_CREATE, answering(this::create)).completion(),
-        bus.consumer(Addresses.SESSIONS_GET, answering(this::get)).completion(),
-        bus.consumer(Addresses.SESSIONS_APPLY, answering(this::apply)).completion(),
-        bus.consumer(Addresses.SESSIONS_PENDING, answering(this::pending)).completion(),
-        bus.consumer(Addresses.SESSIONS_FILE_GET, answering(this::getFile)).completion(),
-        bus.consumer(Addresses.SESSIONS_FILE_UPDATE, answering(this::updateFile)).completion(),
-        bus.consumer(Addresses.SESSIONS_PING, answering(this::ping)).completion()));
+        bus.localConsumer(Addresses.SESSIONS_CREATE, answering(this::create)).completion(),
+        bus.localConsumer(Addresses.SESSIONS_GET, answering(this::get)).completion(),
+        bus.localConsumer(Addresses.SESSIONS_APPLY, answering(this::apply)).completion(),
+        bus.localConsumer(Addresses.SESSIONS_PENDING, answering(this::pending)).completion(),
+        bus.localConsumer(Addresses.SESSIONS_FILE_GET, answering(this::getFile)).completion(),
+        bus.localConsumer(Addresses.SESSIONS_FILE_UPDATE, answering(this::updateFile)).completion(),
+        bus.localConsumer(Addresses.SESSIONS_PING, answering(this::ping)).completion()));
   }
 
   @Override

@@ -22,11 +22,11 @@ public final class StripeGatewayVerticle extends VerticleBase {
     CheckoutGateway gateway = new CheckoutGateway(settings);
     var bus = vertx.eventBus();
     return Future.all(
-        bus.<JsonObject>consumer(Addresses.STRIPE_CHECKOUT_CREATE,
+        bus.<JsonObject>localConsumer(Addresses.STRIPE_CHECKOUT_CREATE,
             answering(body -> Future.succeededFuture(gateway.create(CheckoutCommand.fromJson(body))))).completion(),
-        bus.<JsonObject>consumer(Addresses.STRIPE_CHECKOUT_RETRIEVE,
+        bus.<JsonObject>localConsumer(Addresses.STRIPE_CHECKOUT_RETRIEVE,
             answering(body -> Future.succeededFuture(gateway.retrieve(body.getString("sessionId"))))).completion(),
-        bus.<JsonObject>consumer(Addresses.STRIPE_CHECKOUT_EXPIRE,
+        bus.<JsonObject>localConsumer(Addresses.STRIPE_CHECKOUT_EXPIRE,
             answering(body -> Future.succeededFuture(gateway.expire(body.getString("sessionId"))))).completion());
   }
 }

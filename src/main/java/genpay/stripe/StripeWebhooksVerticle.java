@@ -44,9 +44,9 @@ public final class StripeWebhooksVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     vertx.setPeriodic(settings.reconcileIntervalSeconds() * 1000L, id -> sweep());
     return Future.all(
-        bus.consumer(Addresses.STRIPE_WEBHOOK, answering(this::receive)).completion(),
-        bus.consumer(Addresses.STRIPE_SYNC, answering(this::syncWatched)).completion(),
-        bus.consumer(Addresses.STRIPE_SWEEP, answering(body -> sweep())).completion());
+        bus.localConsumer(Addresses.STRIPE_WEBHOOK, answering(this::receive)).completion(),
+        bus.localConsumer(Addresses.STRIPE_SYNC, answering(this::syncWatched)).completion(),
+        bus.localConsumer(Addresses.STRIPE_SWEEP, answering(body -> sweep())).completion());
   }
 
   /** Replies {@code {status: 200|400|503, detail?}}: the HTTP answer Stripe gets. */

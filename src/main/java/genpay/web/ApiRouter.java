@@ -1,6 +1,7 @@
 package genpay.web;
 
 import genpay.config.Addresses;
+import genpay.config.ClusterStatus;
 import genpay.config.Settings;
 import genpay.generation.ProviderSandbox;
 import genpay.generation.ProviderSandboxRoutes;
@@ -35,13 +36,13 @@ public final class ApiRouter {
   /** The sandboxes are null when the real Stripe or provider is configured. */
   public static Router create(Vertx vertx, Settings settings, PrometheusMeterRegistry registry,
                               StripeSandbox stripeSandbox, ProviderSandbox providerSandbox, StreamHub streams,
-                              Pages pages) {
+                              Pages pages, ClusterStatus cluster) {
     EventBus bus = vertx.eventBus();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(Settings.MAX_BODY_BYTES));
 
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-    router.get("/ready").handler(ctx -> ready(ctx, bus));
+    router.get("/ready").handler(ctx -> ready(ctx, bus, cluster));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
 
     JsonObject config = publicConfig(settings);
@@ -132,11 +133,20 @@ public final class ApiRouter {
         .otherwise(pending);
   }
 
-  private static void ready(RoutingContext ctx, EventBus bus) {
+  /** Ready when Redis answers and, clustered, this node is an active member. */
+  private static void ready(RoutingContext ctx, EventBus bus, ClusterStatus cluster) {
+    JsonObject membership = cluster.describe();
     bus.<JsonObject>request(Addresses.SESSIONS_PING, new JsonObject(), new DeliveryOptions().setSendTimeout(2_000))
-        .onSuccess(reply -> json(ctx, 200, new JsonObject().put("status", "UP").put("redis", "up")))
+        .onSuccess(reply -> {
+          if (cluster.ready()) {
+            json(ctx, 200, new JsonObject().put("status", "UP").put("redis", "up").put("cluster", membership));
+          } else {
+            Problems.send(ctx, Problems.unavailable("This node is not an active cluster member.")
+                .put("redis", "up").put("cluster", membership));
+          }
+        })
         .onFailure(failure -> Problems.send(ctx, Problems.unavailable("Redis does not answer.")
-            .put("redis", "down")));
+            .put("redis", "down").put("cluster", membership)));
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {

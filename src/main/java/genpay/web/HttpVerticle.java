@@ -1,5 +1,6 @@
 package genpay.web;
 
+import genpay.config.ClusterStatus;
 import genpay.config.Settings;
 import genpay.generation.ProviderSandbox;
 import genpay.push.PushMetrics;
@@ -28,10 +29,14 @@ public final class HttpVerticle extends VerticleBase {
 
   private final PushMetrics pushMetrics;
 
-  public HttpVerticle(Settings settings, PrometheusMeterRegistry registry, PushMetrics pushMetrics) {
+  private final ClusterStatus cluster;
+
+  public HttpVerticle(Settings settings, PrometheusMeterRegistry registry, PushMetrics pushMetrics,
+                      ClusterStatus cluster) {
     this.settings = settings;
     this.registry = registry;
     this.pushMetrics = pushMetrics;
+    this.cluster = cluster;
   }
 
   @Override
@@ -52,7 +57,7 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setTcpNoDelay(true));
     return Future.all(StreamHub.start(vertx, pushMetrics), Pages.load(vertx, settings))
         .compose(loaded -> server.requestHandler(ApiRouter.create(vertx, settings, registry, stripe, provider,
-            loaded.resultAt(0), loaded.resultAt(1))).listen());
+            loaded.resultAt(0), loaded.resultAt(1), cluster)).listen());
   }
 
   @Override
