@@ -6,6 +6,7 @@ import genpay.generation.GenerationWorkerVerticle;
 import genpay.push.PushMetrics;
 import genpay.push.PushVerticle;
 import genpay.sessions.SessionStoreVerticle;
+import genpay.sessions.StageTimers;
 import genpay.stripe.StripeGatewayVerticle;
 import genpay.stripe.StripeWebhooksVerticle;
 import genpay.web.HttpVerticle;
@@ -40,7 +41,8 @@ public final class MainVerticle extends VerticleBase {
   public Future<?> start() {
     int httpInstances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     PushMetrics pushMetrics = new PushMetrics(registry);
-    return vertx.deployVerticle(() -> new SessionStoreVerticle(settings), new DeploymentOptions())
+    StageTimers stages = new StageTimers(registry);
+    return vertx.deployVerticle(() -> new SessionStoreVerticle(settings, stages), new DeploymentOptions())
         .onSuccess(id -> LOG.info("sessions: store ready"))
         .compose(id -> vertx.deployVerticle(() -> new StripeGatewayVerticle(settings), new DeploymentOptions()
             .setThreadingModel(ThreadingModel.WORKER).setInstances(STRIPE_GATEWAY_INSTANCES)))
@@ -51,7 +53,7 @@ public final class MainVerticle extends VerticleBase {
         .onSuccess(id -> LOG.info("stripe: webhooks ready ({} secret(s)), sweep of pending orders every {} s",
             settings.stripeWebhookSecrets().size(), settings.reconcileIntervalSeconds()))
         .compose(id -> settings.generationWorker()
-            ? vertx.deployVerticle(() -> new GenerationWorkerVerticle(settings, registry), new DeploymentOptions())
+            ? vertx.deployVerticle(() -> new GenerationWorkerVerticle(settings, registry, stages), new DeploymentOptions())
                 .onSuccess(worker -> LOG.info("generation: worker ready ({})", settings.providerSandbox()
                     ? "sandbox provider at " + settings.appUrl() + "/sandbox/provider"
                     : "provider " + settings.generationApiUrl()))

@@ -134,6 +134,26 @@ public final class TestEngine implements AutoCloseable {
         .get(0).toLong();
   }
 
+  /** Entries of this session still pending in the generation group (other orders' jobs aside). */
+  public long pendingJobsOf(String sessionId) {
+    var pending = await(redis.send(Request.cmd(Command.XPENDING).arg(RedisKeys.GENERATION_JOBS).arg("generation")
+        .arg("-").arg("+").arg(10_000)));
+    long count = 0;
+    for (var entry : pending) {
+      String id = entry.get(0).toString();
+      var range = await(redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.GENERATION_JOBS).arg(id).arg(id)));
+      for (var found : range) {
+        var fields = found.get(1);
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+          if ("sessionId".equals(fields.get(i).toString()) && sessionId.equals(fields.get(i + 1).toString())) {
+            count++;
+          }
+        }
+      }
+    }
+    return count;
+  }
+
   /** How many times the provider sandbox started a job for this idempotency key (the file id). */
   public long providerStarts(String fileId) {
     var count = await(redis.send(Request.cmd(Command.GET).arg("sandbox:provider:starts:" + fileId)));

@@ -1,6 +1,7 @@
 package genpay.generation;
 
 import genpay.config.Settings;
+import genpay.sessions.StageTimers;
 import genpay.redis.RedisClients;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,9 +37,12 @@ public final class GenerationWorkerVerticle extends VerticleBase {
   private String consumer;
   private volatile boolean running;
 
-  public GenerationWorkerVerticle(Settings settings, MeterRegistry registry) {
+  private final StageTimers stages;
+
+  public GenerationWorkerVerticle(Settings settings, MeterRegistry registry, StageTimers stages) {
     this.settings = settings;
     this.registry = registry;
+    this.stages = stages;
   }
 
   @Override
@@ -49,7 +53,7 @@ public final class GenerationWorkerVerticle extends VerticleBase {
         settings.providerRequestTimeoutMs(), 6, new Backoff(500, 15_000), registry);
     follower = new JobFollower(vertx, provider, queue, new JobFollower.Schedule(
         settings.generationTimeoutSeconds() * 1000L, settings.followFirstDelayMs(), settings.followMaxDelayMs(),
-        new Backoff(1_000, 30_000)), registry);
+        new Backoff(1_000, 30_000)), registry, stages);
     consumer = "worker-" + ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     Gauge.builder("genpay.generation.in_flight", follower, JobFollower::inFlight)
         .description("Jobs this node follows now").register(registry);

@@ -4,6 +4,7 @@ import genpay.config.Addresses;
 import genpay.config.BusFailure;
 import genpay.sessions.FileStatus;
 import genpay.sessions.FileUpdate;
+import genpay.sessions.StageTimers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,11 +42,16 @@ public final class JobFollower {
   private final JobQueue queue;
   private final Schedule schedule;
   private final MeterRegistry registry;
+  private final StageTimers stages;
   private final Map<String, Job> inFlight = new ConcurrentHashMap<>();
+  /** When each followed job started at the provider, for the generation-duration timer. */
+  private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
   private final Random random = new Random();
   private volatile boolean stopped;
 
-  public JobFollower(Vertx vertx, ProviderClient provider, JobQueue queue, Schedule schedule, MeterRegistry registry) {
+  public JobFollower(Vertx vertx, ProviderClient provider, JobQueue queue, Schedule schedule, MeterRegistry registry,
+                     StageTimers stages) {
+    this.stages = stages;
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.provider = provider;
@@ -92,11 +98,13 @@ public final class JobFollower {
             return;
           }
           JsonObject worker = file.getJsonObject("worker");
-          long deadline = worker.getLong("createdAt") + schedule.timeoutMs();
+          long paidAt = worker.getLong("createdAt");
+          long deadline = paidAt + schedule.timeoutMs();
           String providerId = worker.getString("providerId", "");
           if (providerId.isEmpty()) {
-            start(job, deadline, 1);
+            start(job, paidAt, deadline, 1);
           } else {
+            startedAt.put(job.entryId(), worker.getLong("startedAt", paidAt));
             LOG.info("session {}: file {} resumed at the provider ({})", job.sessionId(), job.fileId(), providerId);
             poll(job, providerId, deadline, 0);
           }
@@ -111,7 +119,7 @@ public final class JobFollower {
         });
   }
 
-  private void start(Job job, long deadline, int attempt) {
+  private void start(Job job, long paidAt, long deadline, int attempt) {
     if (stopped) {
       return;
     }
@@ -125,6 +133,9 @@ public final class JobFollower {
         .compose(providerId -> store(FileUpdate.progress(job.fileId(), job.sessionId(), FileStatus.IN_PROGRESS, 0)
             .withProviderId(providerId)).map(providerId))
         .onSuccess(providerId -> {
+          long now = System.currentTimeMillis();
+          startedAt.put(job.entryId(), now);
+          stages.paymentToGenerationStart(now - paidAt);
           LOG.info("session {}: file {} started at the provider ({})", job.sessionId(), job.fileId(), providerId);
           poll(job, providerId, deadline, schedule.firstDelayMs());
         })
@@ -136,7 +147,7 @@ public final class JobFollower {
             long delay = schedule.startBackoff().delayMs(attempt, random);
             LOG.info("session {}: file {} not started yet ({}), again in {} ms", job.sessionId(), job.fileId(),
                 failure.getMessage(), delay);
-            vertx.setTimer(delay, id -> start(job, deadline, attempt + 1));
+            vertx.setTimer(delay, id -> start(job, paidAt, deadline, attempt + 1));
           }
         });
   }
@@ -190,6 +201,10 @@ public final class JobFollower {
         return;
       }
       registry.counter("genpay.generations", "outcome", terminal.status().wire()).increment();
+      Long started = startedAt.get(job.entryId());
+      if (started != null) {
+        stages.generation(System.currentTimeMillis() - started);
+      }
       finish(job, terminal.status().wire());
     });
   }
@@ -201,6 +216,7 @@ public final class JobFollower {
         return;
       }
       inFlight.remove(job.entryId());
+      startedAt.remove(job.entryId());
       LOG.debug("job {}: done ({})", job.entryId(), outcome);
       bus.publish(Addresses.GENERATION_JOB_DONE, new JsonObject().put("sessionId", job.sessionId())
           .put("fileId", job.fileId()).put("outcome", outcome), LOCAL);

@@ -27,11 +27,13 @@ public final class SessionStoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SessionStoreVerticle.class);
 
   private final Settings settings;
+  private final StageTimers stages;
   private Redis redis;
   private SessionRepository repository;
 
-  public SessionStoreVerticle(Settings settings) {
+  public SessionStoreVerticle(Settings settings, StageTimers stages) {
     this.settings = settings;
+    this.stages = stages;
   }
 
   @Override
@@ -104,6 +106,9 @@ public final class SessionStoreVerticle extends VerticleBase {
           }
           if (outcome.changed()) {
             LOG.info("session {}: {} -> {}", sessionId, action, outcome.session().getString("status"));
+            if ("paid".equals(action)) {
+              stages.orderToPayment(outcome.time("paidAt") - outcome.time("createdAt"));
+            }
             publish(outcome);
           }
           return Future.succeededFuture(new JsonObject()
@@ -132,6 +137,10 @@ public final class SessionStoreVerticle extends VerticleBase {
           JsonObject file = result.files().stream().filter(f -> update.fileId().equals(f.getString("id")))
               .findFirst().orElse(null);
           if (result.changed()) {
+            String sessionStatus = result.session().getString("status");
+            if (update.status().terminal() && !"processing".equals(sessionStatus)) {
+              stages.paymentToAllDone(System.currentTimeMillis() - result.time("paidAt"));
+            }
             if (update.status().terminal()) {
               LOG.info("session {}: file {} {}; session {}", update.sessionId(), update.fileId(),
                   update.status().wire(), result.session().getString("status"));

@@ -19,7 +19,7 @@ public final class Snapshots {
   public static ScriptResult parse(Response response) {
     int flag = response.get(0).toInteger();
     if (flag < 0) {
-      return new ScriptResult(ScriptResult.Outcome.UNKNOWN, null, List.of());
+      return new ScriptResult(ScriptResult.Outcome.UNKNOWN, null, List.of(), Map.of());
     }
     Map<String, String> session = fields(response.get(1));
     List<JsonObject> files = new ArrayList<>();
@@ -34,7 +34,7 @@ public final class Snapshots {
       case 2 -> ScriptResult.Outcome.DUPLICATE;
       default -> ScriptResult.Outcome.UNCHANGED;
     };
-    return new ScriptResult(outcome, session(session, files), files);
+    return new ScriptResult(outcome, session(session, files), files, session);
   }
 
   /** {0, file fields} or {-1}: the public file snapshot with the worker's fields under "worker", or null. */

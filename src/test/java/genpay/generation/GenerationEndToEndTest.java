@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +68,23 @@ class GenerationEndToEndTest {
     }
     await(genpay.acknowledged(GenerationResilienceTest.fileIdsOf(session)).timeout(30, TimeUnit.SECONDS));
     assertEquals(0, genpay.pendingJobs(), "every job acknowledged");
+
+    String metrics = await(genpay.http.get("/metrics").send()).bodyAsString();
+    for (String stage : List.of("order_to_payment", "payment_to_generation_start", "generation", "payment_to_all_done")) {
+      assertTrue(count(metrics, "genpay_stage_seconds_count{stage=\"" + stage + "\"}") >= 1, stage + " is timed");
+    }
+    assertTrue(count(metrics, "genpay_generations_total{outcome=\"completed\"}") >= 3, "generations by outcome");
+    assertTrue(count(metrics, "genpay_webhooks_total{outcome=\"changed\",type=\"checkout.session.completed\"}") >= 1,
+        "webhooks by type and outcome");
+    assertTrue(metrics.contains("genpay_provider_calls_total{operation=\"start\",status=\"200\"}"), "provider calls");
+    assertTrue(metrics.contains("genpay_sse_open"), "open streams");
+    assertTrue(metrics.contains("genpay_push_latency_seconds"), "push latency");
+  }
+
+  /** The value of one Prometheus sample line, or 0 when absent. */
+  private static double count(String metrics, String sample) {
+    return metrics.lines().filter(line -> line.startsWith(sample + " ")).findFirst()
+        .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).orElse(0.0);
   }
 
   @Test

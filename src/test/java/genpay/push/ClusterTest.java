@@ -19,11 +19,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,9 +45,12 @@ class ClusterTest {
   private static Vertx client;
   private static HttpClient http;
 
+  private static Path clusterConfig;
+
   private static Map<String, String> env(Map<String, String> more) {
     Map<String, String> env = new HashMap<>(Map.of("CLUSTER", "true", "REDIS_URL", redis.url(),
-        "CLUSTER_HOST", "127.0.0.1", "SANDBOX_STRIPE_WEBHOOKS", "false", "GENERATION_WORKER", "false"));
+        "CLUSTER_HOST", "127.0.0.1", "SANDBOX_STRIPE_WEBHOOKS", "false", "GENERATION_WORKER", "false",
+        "CLUSTER_CONFIG", clusterConfig.toString()));
     env.putAll(more);
     return env;
   }
@@ -53,6 +58,10 @@ class ClusterTest {
   @BeforeAll
   static void start() throws Exception {
     redis = EmbeddedRedis.start(redisDir, 0, "everysec");
+    // The project's own cluster.xml under a name of its own: never joins a cluster someone runs here.
+    clusterConfig = redisDir.resolve("cluster.xml");
+    Files.writeString(clusterConfig, Files.readString(Path.of("conf/cluster.xml"))
+        .replace("<cluster-name>genpay</cluster-name>", "<cluster-name>genpay-test-" + UUID.randomUUID() + "</cluster-name>"));
     node1 = TestEngine.start(env(Map.of()));
     node2 = TestEngine.start(env(Map.of()));
     node3 = TestEngine.start(env(Map.of()));
@@ -124,14 +133,16 @@ class ClusterTest {
     String sessionId = node1.order(1, "fifty watchers");
     AtomicInteger published = new AtomicInteger();
     AtomicInteger received = new AtomicInteger();
+    // Only this session's changes count: other tests' orders may still be moving.
     node2.engine.vertx().eventBus().addOutboundInterceptor(delivery -> {
-      if (Addresses.STATUS_CHANGED.equals(delivery.message().address())) {
+      if (Addresses.STATUS_CHANGED.equals(delivery.message().address()) && concerns(delivery.body(), sessionId)) {
         published.incrementAndGet();
       }
       delivery.next();
     });
     node3.engine.vertx().eventBus().addInboundInterceptor(delivery -> {
-      if (Addresses.STATUS_CHANGED.equals(delivery.message().address())) {
+      if (Addresses.STATUS_CHANGED.equals(delivery.message().address())
+          && concerns(delivery.message().body(), sessionId)) {
         received.incrementAndGet();
       }
       delivery.next();
@@ -148,6 +159,10 @@ class ClusterTest {
     assertEquals(1, published.get(), "node 2 published the change once");
     assertEquals(1, received.get(), "node 3 received it once, for its 50 streams");
     watchers.forEach(w -> w.response.request().connection().close());
+  }
+
+  private static boolean concerns(Object body, String sessionId) {
+    return body instanceof JsonObject change && sessionId.equals(change.getString("sessionId"));
   }
 
   @Test
@@ -221,7 +236,7 @@ class ClusterTest {
       assertTrue(reconnected.events.stream().allMatch(e -> e.id() > lastSeen), "nothing older than it had");
       assertEquals(done, reconnected.events.get(reconnected.events.size() - 1).data(), "and nothing missed");
       await(rescuer.acknowledged(List.of(fileId)).timeout(30, TimeUnit.SECONDS));
-      assertEquals(0, rescuer.pendingJobs());
+      assertEquals(0, rescuer.pendingJobsOf(sessionId), "its job is acknowledged, not left pending");
     }
   }
 }
