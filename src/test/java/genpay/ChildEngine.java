@@ -19,7 +19,7 @@ public final class ChildEngine implements AutoCloseable {
   private final List<Watch> watches = new CopyOnWriteArrayList<>();
   public final int port;
 
-  private record Watch(String fragment, CompletableFuture<String> seen) {
+  private record Watch(List<String> fragments, CompletableFuture<String> seen) {
   }
 
   private ChildEngine(Process process, int port) {
@@ -43,9 +43,9 @@ public final class ChildEngine implements AutoCloseable {
     return new ChildEngine(builder.start(), port);
   }
 
-  /** Completes with the first output line holding {@code fragment} (from now on). */
-  public CompletableFuture<String> whenLogged(String fragment) {
-    Watch watch = new Watch(fragment, new CompletableFuture<>());
+  /** Completes with the first output line holding every one of {@code fragments} (from now on). */
+  public CompletableFuture<String> whenLogged(String... fragments) {
+    Watch watch = new Watch(List.of(fragments), new CompletableFuture<>());
     watches.add(watch);
     return watch.seen();
   }
@@ -62,7 +62,8 @@ public final class ChildEngine implements AutoCloseable {
       String line;
       while ((line = lines.readLine()) != null) {
         for (Watch watch : watches) {
-          if (line.contains(watch.fragment())) {
+          String text = line;
+          if (watch.fragments().stream().allMatch(text::contains)) {
             watch.seen().complete(line);
             watches.remove(watch);
           }

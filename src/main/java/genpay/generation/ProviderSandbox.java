@@ -2,6 +2,7 @@ package genpay.generation;
 
 import genpay.config.ProviderFaults;
 import genpay.config.Settings;
+import genpay.redis.LuaScript;
 import genpay.redis.RedisClients;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -11,6 +12,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,7 @@ public final class ProviderSandbox {
   /** A prompt holding this is refused with 400, as a content policy would: the way to test rejections. */
   public static final String REJECT_MARKER = "[sandbox:reject]";
   private static final long TTL_SECONDS = TimeUnit.DAYS.toSeconds(2);
+  private static final LuaScript START = LuaScript.fromResources("/lua/sandbox_provider_start.lua");
 
   /** What the sandbox does with one request before (or instead of) answering it. */
   public enum Fault { NONE, SERVER_ERROR, TOO_MANY_REQUESTS, TIMEOUT }
@@ -83,20 +86,11 @@ public final class ProviderSandbox {
     }
     String id = UUID.randomUUID().toString();
     String key = idempotencyKey == null || idempotencyKey.isBlank() ? id : idempotencyKey;
-    return send(Request.cmd(Command.SET).arg("sandbox:provider:idem:" + key).arg(id).arg("NX").arg("EX").arg(TTL_SECONDS))
-        .compose(set -> set != null
-            ? create(id, key)
-            : send(Request.cmd(Command.GET).arg("sandbox:provider:idem:" + key)).compose(previous -> file(previous.toString())));
-  }
-
-  private Future<JsonObject> create(String id, String key) {
     String fate = random.nextDouble() < faults.fail() ? "fail" : "ok";
-    return send(Request.cmd(Command.HSET).arg(jobKey(id)).arg("createdAt").arg(System.currentTimeMillis())
-            .arg("durationMs").arg(settings.sandboxGenerationSeconds() * 1000L).arg("fate").arg(fate))
-        .compose(ok -> send(Request.cmd(Command.EXPIRE).arg(jobKey(id)).arg(TTL_SECONDS)))
-        .compose(ok -> send(Request.cmd(Command.INCR).arg(startsKey(key))))
-        .compose(ok -> send(Request.cmd(Command.EXPIRE).arg(startsKey(key)).arg(TTL_SECONDS)))
-        .compose(ok -> file(id));
+    return START.run(redis, List.of("sandbox:provider:idem:" + key, jobKey(id), startsKey(key)),
+            List.of(id, String.valueOf(System.currentTimeMillis()),
+                String.valueOf(settings.sandboxGenerationSeconds() * 1000L), fate, String.valueOf(TTL_SECONDS)))
+        .compose(started -> file(started.toString()));
   }
 
   /** The file as the real API shapes it, progress computed from the time the job has run. */

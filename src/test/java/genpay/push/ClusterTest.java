@@ -161,8 +161,10 @@ class ClusterTest {
     watchers.forEach(w -> w.response.request().connection().close());
   }
 
+  /** The payment's change of this session (its creation's publish may still be on the way). */
   private static boolean concerns(Object body, String sessionId) {
-    return body instanceof JsonObject change && sessionId.equals(change.getString("sessionId"));
+    return body instanceof JsonObject change && sessionId.equals(change.getString("sessionId"))
+        && "processing".equals(change.getJsonObject("session").getString("status"));
   }
 
   @Test
@@ -220,7 +222,7 @@ class ClusterTest {
       doomed.whenLogged("genpay ready").get(90, TimeUnit.SECONDS);
       doomedWatcher = await(SseClient.open(http, doomed.port, "/api/events/session/" + sessionId, null));
       await(doomedWatcher.when(e -> true));
-      var started = doomed.whenLogged("started at the provider");
+      var started = doomed.whenLogged(sessionId, "started at the provider");
       paidByWebhook(node2, sessionId);
       started.get(30, TimeUnit.SECONDS);
       doomed.kill();

@@ -1,0 +1,14 @@
+-- Provider sandbox: start a job once per idempotency key, counting real starts, all in one step, so a
+-- caller killed mid-call leaves either nothing or a complete, counted job.
+-- KEYS[1] sandbox:provider:idem:{key}   KEYS[2] sandbox:provider:job:{new id}   KEYS[3] sandbox:provider:starts:{key}
+-- ARGV[1] new id   ARGV[2] now (ms)   ARGV[3] duration (ms)   ARGV[4] fate   ARGV[5] ttl (s)
+local existing = redis.call('GET', KEYS[1])
+if existing then
+  return existing
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[5])
+redis.call('HSET', KEYS[2], 'createdAt', ARGV[2], 'durationMs', ARGV[3], 'fate', ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], ARGV[5])
+return ARGV[1]
