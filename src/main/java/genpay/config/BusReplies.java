@@ -32,6 +32,11 @@ public final class BusReplies {
     };
   }
 
+  /** The failure is a coded "no such session/file" from the verticle that answered. */
+  public static boolean isNotFound(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureCode() == BusFailure.NOT_FOUND;
+  }
+
   public static <T> Future<T> failure(int code, String message) {
     return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message));
   }

@@ -1,7 +1,7 @@
 package genpay.generation;
 
 import genpay.config.Addresses;
-import genpay.config.BusFailure;
+import genpay.config.BusReplies;
 import genpay.sessions.FileStatus;
 import genpay.sessions.FileUpdate;
 import genpay.sessions.StageTimers;
@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,7 +109,7 @@ public final class JobFollower {
           }
         })
         .onFailure(failure -> {
-          if (isNotFound(failure)) {
+          if (BusReplies.isNotFound(failure)) {
             LOG.warn("session {}: file {} no longer exists, job dropped", job.sessionId(), job.fileId());
             finish(job, "gone");
           } else {
@@ -194,7 +193,7 @@ public final class JobFollower {
   /** Stores the terminal state (retrying while Redis is away), then acknowledges the job. */
   private void end(Job job, FileUpdate terminal) {
     store(terminal).onComplete(stored -> {
-      if (stored.failed() && !isNotFound(stored.cause())) {
+      if (stored.failed() && !BusReplies.isNotFound(stored.cause())) {
         if (!stopped) {
           vertx.setTimer(STORE_RETRY_MS, id -> end(job, terminal));
         }
@@ -225,10 +224,6 @@ public final class JobFollower {
 
   private Future<JsonObject> store(FileUpdate update) {
     return bus.<JsonObject>request(Addresses.SESSIONS_FILE_UPDATE, update.toJson()).map(Message::body);
-  }
-
-  private static boolean isNotFound(Throwable failure) {
-    return failure instanceof ReplyException reply && reply.failureCode() == BusFailure.NOT_FOUND;
   }
 
   private static String nonNull(String value) {

@@ -10,7 +10,6 @@ import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The durable generation queue: a Redis Stream read through one consumer group. An entry stays pending
@@ -79,12 +78,6 @@ public final class JobQueue {
         RedisClients.COMMAND_TIMEOUT_MS).mapEmpty();
   }
 
-  /** Entries not yet acknowledged, by any consumer. */
-  public Future<Long> pendingCount() {
-    return send(Request.cmd(Command.XPENDING).arg(RedisKeys.GENERATION_JOBS).arg(GROUP),
-        RedisClients.COMMAND_TIMEOUT_MS).map(response -> response.get(0).toLong());
-  }
-
   private static void addEntries(Response entries, List<Job> jobs) {
     if (entries == null) {
       return;
@@ -108,6 +101,6 @@ public final class JobQueue {
   }
 
   private Future<Response> send(Request request, long timeoutMs) {
-    return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+    return RedisClients.send(redis, request, timeoutMs);
   }
 }

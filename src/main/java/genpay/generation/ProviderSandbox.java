@@ -124,6 +124,6 @@ public final class ProviderSandbox {
   }
 
   private Future<Response> send(Request request) {
-    return redis.send(request).timeout(RedisClients.COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    return RedisClients.send(redis, request);
   }
 }

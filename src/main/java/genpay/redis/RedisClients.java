@@ -1,9 +1,14 @@
 package genpay.redis;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.concurrent.TimeUnit;
 
 /** One pooled client per verticle: connections come back by themselves after Redis restarts. */
 public final class RedisClients {
@@ -15,6 +20,15 @@ public final class RedisClients {
   }
 
   /** {@code poolName} names the pool's metrics; each client needs its own. */
+  /** A command bounded by {@link #COMMAND_TIMEOUT_MS}: a Redis that does not answer is a failure, not a hang. */
+  public static Future<Response> send(Redis redis, Request request) {
+    return send(redis, request, COMMAND_TIMEOUT_MS);
+  }
+
+  public static Future<Response> send(Redis redis, Request request, long timeoutMs) {
+    return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
   public static Redis create(Vertx vertx, String redisUrl, String poolName) {
     RedisOptions options = new RedisOptions()
         .setConnectionString(redisUrl)

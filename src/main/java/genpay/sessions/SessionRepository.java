@@ -106,9 +106,8 @@ public final class SessionRepository {
 
   /** Ids of sessions still pending that were created before {@code createdBeforeMillis}, oldest first, paged. */
   public Future<List<String>> pendingCreatedBefore(long createdBeforeMillis, int offset, int limit) {
-    return redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(RedisKeys.PENDING_SESSIONS).arg("-inf")
+    return RedisClients.send(redis, Request.cmd(Command.ZRANGEBYSCORE).arg(RedisKeys.PENDING_SESSIONS).arg("-inf")
             .arg(createdBeforeMillis).arg("LIMIT").arg(offset).arg(limit))
-        .timeout(RedisClients.COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .map(response -> {
           List<String> ids = new ArrayList<>();
           response.forEach(id -> ids.add(id.toString()));
@@ -117,8 +116,7 @@ public final class SessionRepository {
   }
 
   public Future<Void> ping() {
-    return redis.send(Request.cmd(Command.PING))
-        .timeout(RedisClients.COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+    return RedisClients.send(redis, Request.cmd(Command.PING))
         .mapEmpty();
   }
 

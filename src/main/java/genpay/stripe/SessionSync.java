@@ -1,12 +1,11 @@
 package genpay.stripe;
 
 import genpay.config.Addresses;
-import genpay.config.BusFailure;
+import genpay.config.BusReplies;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -41,12 +40,8 @@ public final class SessionSync {
     return bus.<JsonObject>request(Addresses.STRIPE_CHECKOUT_RETRIEVE, new JsonObject().put("sessionId", sessionId),
             STRIPE_CALL)
         .compose(reply -> apply(sessionId, SessionAction.fromSession(reply.body()), null),
-            failure -> isNotFound(failure)
+            failure -> BusReplies.isNotFound(failure)
                 ? apply(sessionId, SessionAction.EXPIRED, null)
                 : Future.failedFuture(failure));
-  }
-
-  public static boolean isNotFound(Throwable failure) {
-    return failure instanceof ReplyException reply && reply.failureCode() == BusFailure.NOT_FOUND;
   }
 }

@@ -174,7 +174,7 @@ public final class StripeSandbox {
   }
 
   private Future<Response> send(Request request) {
-    return redis.send(request).timeout(RedisClients.COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    return RedisClients.send(redis, request);
   }
 
   private static String required(Map<String, String> form, String name) {

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import genpay.config.BusReplies;
+
 import static genpay.config.BusReplies.answering;
 
 /**
@@ -86,7 +88,7 @@ public final class StripeWebhooksVerticle extends VerticleBase {
           return answer(200, null);
         })
         .recover(failure -> {
-          if (SessionSync.isNotFound(failure)) {
+          if (BusReplies.isNotFound(failure)) {
             LOG.info("session {}: webhook {} for an order this engine does not have, ignored", sessionId, event.id());
             count(event.type(), "unknown_session");
             return Future.succeededFuture(answer(200, null));

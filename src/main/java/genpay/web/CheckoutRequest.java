@@ -14,8 +14,9 @@ public record CheckoutRequest(String priceId, int quantity, String prompt, Strin
 
   public static final String DEFAULT_TOOL_SLUG = "video-generator";
   public static final String DEFAULT_TOOL_TITLE = "AI video generator";
-  private static final Pattern TOOL_SLUG = Pattern.compile("^[a-z0-9][a-z0-9-]{0,63}$");
-  private static final Pattern LOCALE = Pattern.compile("^[a-z]{2}(-[A-Z]{2})?$");
+  /** Also what the pages accept in their paths. */
+  static final Pattern TOOL_SLUG = Pattern.compile("^[a-z0-9][a-z0-9-]{0,63}$");
+  static final Pattern LOCALE = Pattern.compile("^[a-z]{2}(-[A-Z]{2})?$");
   private static final int MAX_TOOL_TITLE = 200;
 
   public static CheckoutRequest parse(Buffer body, Settings settings) {

@@ -10,7 +10,6 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The four pages: static HTML with what the page needs (price, limits, ids, sandbox or not) written in at
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
  */
 public final class Pages {
 
-  private static final Pattern LOCALE = Pattern.compile("^[a-z]{2}(-[A-Z]{2})?$");
   private static final List<String> NAMES = List.of("tool", "success", "file", "session");
   private static final String BANNER = "<p class=\"banner\" role=\"status\">Sandbox mode: payments go to a built-in "
       + "Stripe sandbox and videos come from a built-in provider sandbox. No money moves.</p>";
@@ -73,12 +71,12 @@ public final class Pages {
 
   private void page(RoutingContext ctx, String name, JsonObject params) {
     String locale = ctx.pathParam("locale");
-    if (!LOCALE.matcher(locale).matches()) {
+    if (!CheckoutRequest.LOCALE.matcher(locale).matches()) {
       ctx.next();
       return;
     }
     String slug = params.getString("toolSlug");
-    if (slug != null && !slug.matches("^[a-z0-9][a-z0-9-]{0,63}$")) {
+    if (slug != null && !CheckoutRequest.TOOL_SLUG.matcher(slug).matches()) {
       ctx.next();
       return;
     }
