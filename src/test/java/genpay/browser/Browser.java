@@ -22,9 +22,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Headless Debian Chromium driven through chromedriver's W3C WebDriver API, spoken with Vert.x's web client.
- * Without Chromium the tests are skipped with a message, except in CI, where they fail.
+ * Without Chromium the tests are skipped with a message, except in CI, where they fail. Public: scripts/bench
+ * drives an order with it too.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
   private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -43,7 +44,7 @@ final class Browser implements AutoCloseable {
     this.profile = profile;
   }
 
-  static Browser launch(Vertx vertx) throws Exception {
+  public static Browser launch(Vertx vertx) throws Exception {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     if (!present) {
       if (System.getenv("CI") != null) {
@@ -94,35 +95,35 @@ final class Browser implements AutoCloseable {
         .put("implicit", 20_000).put("script", 90_000).put("pageLoad", 30_000));
   }
 
-  void go(String url) {
+  public void go(String url) {
     call("POST", "/session/" + session + "/url", new JsonObject().put("url", url));
   }
 
   /** Waits (implicitly, up to 20 s) for the element to exist. */
-  String find(String css) {
+  public String find(String css) {
     JsonObject found = (JsonObject) call("POST", "/session/" + session + "/element",
         new JsonObject().put("using", "css selector").put("value", css));
     return found.getString(ELEMENT);
   }
 
-  void click(String css) {
+  public void click(String css) {
     call("POST", "/session/" + session + "/element/" + find(css) + "/click", new JsonObject());
   }
 
-  void type(String css, String text) {
+  public void type(String css, String text) {
     call("POST", "/session/" + session + "/element/" + find(css) + "/value", new JsonObject().put("text", text));
   }
 
-  Object run(String script, Object... args) {
+  public Object run(String script, Object... args) {
     return callValue("/execute/sync", script, args);
   }
 
   /** Runs a script that calls its last argument (the callback) when done: how a test awaits the page. */
-  Object awaitScript(String script, Object... args) {
+  public Object awaitScript(String script, Object... args) {
     return callValue("/execute/async", script, args);
   }
 
-  String url() {
+  public String url() {
     return (String) call("GET", "/session/" + session + "/url", null);
   }
 
@@ -133,7 +134,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Every request the page made since the last call, from Chromium's DevTools log: URLs in order. */
-  List<String> requests() {
+  public List<String> requests() {
     JsonArray entries = (JsonArray) call("POST", "/session/" + session + "/se/log",
         new JsonObject().put("type", "performance"));
     return entries.stream()

@@ -1,3 +1,5 @@
+package genpay.bench;
+
 import genpay.stripe.StripeSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Load client for a running engine (loopback only): orders ORDERS x VIDEOS videos, pays each with a signed
  * webhook, then reads /metrics until the worker reports them done (mode "throughput") or in flight (mode
  * "inflight"). Prints the figures as key=value. Every loop is bounded in count and time.
- * Run: java -cp target/genpay.jar scripts/bench/GenerationBench.java PORT SECRET MODE ORDERS VIDEOS
+ * Run by scripts/bench-generation: java -cp target/genpay.jar src/bench/java/genpay/bench/GenerationBench.java PORT SECRET MODE ORDERS VIDEOS
  */
 public class GenerationBench {
 

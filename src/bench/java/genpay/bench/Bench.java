@@ -1,0 +1,163 @@
+package genpay.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * scripts/bench: push (genpay and nchan), the polling design, webhooks and HTTP requests per order, in one run
+ * on loopback. Prints each figure as it comes and writes the report to target/bench-report.md.
+ */
+public final class Bench {
+
+  private Bench() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    Locale.setDefault(Locale.ROOT);
+    Options options = Options.parse(args);
+    Instant started = Instant.now();
+    Report report = new Report(options);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    try {
+      System.out.println(report.machine());
+      measureEngine(vertx, options, report);
+      if (options.nchan()) {
+        measureNchan(vertx, options, report);
+      } else {
+        report.note("nchan skipped: " + options.nchanSkippedBecause());
+      }
+      if (options.browserOrders() > 0) {
+        measureOrders(vertx, options, report);
+      }
+    } finally {
+      vertx.close().await();
+    }
+    report.duration(Duration.between(started, Instant.now()));
+    Path file = Path.of("target", "bench-report.md");
+    Files.writeString(file, report.markdown());
+    System.out.println();
+    System.out.println(report.markdown());
+    System.out.println("written to " + file);
+  }
+
+  /** One engine (worker off, so only the measured traffic loads it) for push, polling and webhooks. */
+  private static void measureEngine(Vertx vertx, Options options, Report report) throws Exception {
+    try (EngineProcess engine = EngineProcess.start(options.jar(), options.engineHeap(), true, freePort(), Map.of(
+        "SANDBOX_STRIPE_WEBHOOKS", "false", "GENERATION_WORKER", "false"))) {
+      GenpayClient stripe = new GenpayClient(vertx, engine.port, 128);
+      // A running engine is warm: a small push round first, so the JIT's first minutes are not measured.
+      List<String> warmOrders = timed("warm-up orders", () -> stripe.createOrders(options.warmUp()));
+      PushRun.Result warm = PushRun.genpay(vertx, engine, stripe, warmOrders, options.rate(), 1);
+      System.out.println("  warm-up push (not reported): " + warm.commitToArrival().line());
+      System.out.printf("engine pid %d on port %d; creating %d orders for the push run...%n", engine.pid(),
+          engine.port, options.streams());
+      List<String> pushOrders = timed("orders for the push run", () -> stripe.createOrders(options.streams()));
+      PushRun.Result push = PushRun.genpay(vertx, engine, stripe, pushOrders, options.rate(), options.sources());
+      report.push(push);
+      System.out.println("  push (genpay): " + push.commitToArrival().line() + "; heap/stream "
+          + push.heapBytesPerStream() + " B, off-heap PSS/stream " + push.pssBytesPerStream() + " B");
+      for (long interval : options.pollIntervalsMs()) {
+        GenpayClient watchers = new GenpayClient(vertx, engine.port, 256);
+        List<String> pollOrders = timed("orders for polling every " + interval + " ms",
+            () -> stripe.createOrders(options.streams()));
+        PollingRun.Result polling = PollingRun.run(vertx, engine, watchers, stripe, pollOrders, options.rate(),
+            interval);
+        watchers.http.close();
+        report.polling(polling);
+        System.out.printf("  polling every %d ms: %.0f watcher requests/s, %.0f server requests/s, %s%n", interval,
+            polling.watcherRequestsPerSecond(), polling.serverRequestsPerSecond(), polling.commitToSeen().line());
+      }
+      report.webhooks(WebhookRun.rising(vertx, stripe, options.webhooksPerLevel(), options.webhookConcurrency()));
+      stripe.http.close();
+    }
+  }
+
+  private static void measureNchan(Vertx vertx, Options options, Report report) throws Exception {
+    try (Nchan nchan = Nchan.start(freePort(), options.streams() + 1000)) {
+      PushRun.Result push = PushRun.nchan(vertx, nchan, options.streams(), options.rate(), options.sources());
+      report.push(push);
+      System.out.println("  push (nchan): " + push.sentToArrival().line() + "; PSS/stream "
+          + push.pssBytesPerStream() + " B");
+    }
+  }
+
+  /** A second engine as people run it: both sandboxes and the worker on, generations shortened to seconds. */
+  private static void measureOrders(Vertx vertx, Options options, Report report) throws Exception {
+    try (EngineProcess engine = EngineProcess.start(options.jar(), "512m", false, freePort(), Map.of(
+        "SANDBOX_GENERATION_SECONDS", "3", "FOLLOW_FIRST_DELAY_MS", "300", "FOLLOW_MAX_DELAY_MS", "600"))) {
+      RequestsPerOrder.Result orders = RequestsPerOrder.run(vertx, engine, options.browserOrders(), 2);
+      report.orders(orders);
+      System.out.printf("  requests per order: %.1f browser API, %.1f in all%n", orders.browserApiPerOrder(),
+          orders.allPerOrder());
+    }
+  }
+
+  interface Step<T> {
+    T run() throws Exception;
+  }
+
+  private static <T> T timed(String what, Step<T> step) throws Exception {
+    long start = System.nanoTime();
+    T result = step.run();
+    System.out.printf("  %s: %.1f s%n", what, (System.nanoTime() - start) / 1e9);
+    return result;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** The run's shape: the full run by default, a smoke run with --quick. */
+  record Options(boolean quick, int streams, int warmUp, int rate, int sources, long[] pollIntervalsMs, int webhooksPerLevel,
+                 int[] webhookConcurrency, int browserOrders, boolean nchan, String nchanSkippedBecause,
+                 String engineHeap, Path jar) {
+
+    static Options parse(String[] args) {
+      boolean quick = List.of(args).contains("--quick");
+      int streams = quick ? 1000 : 10_000;
+      int rate = quick ? 500 : 1000;
+      int browserOrders = quick ? 1 : 3;
+      int perLevel = quick ? 600 : 4000;
+      String heap = "2g";
+      boolean nchan = true;
+      String why = "";
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--quick" -> { }
+          case "--streams" -> streams = Integer.parseInt(args[++i]);
+          case "--rate" -> rate = Integer.parseInt(args[++i]);
+          case "--orders" -> browserOrders = Integer.parseInt(args[++i]);
+          case "--webhooks-per-level" -> perLevel = Integer.parseInt(args[++i]);
+          case "--engine-heap" -> heap = args[++i];
+          case "--no-nchan" -> {
+            nchan = false;
+            why = "--no-nchan";
+          }
+          default -> throw new IllegalArgumentException("unknown option " + args[i] + " (scripts/bench --help)");
+        }
+      }
+      if (nchan && !Nchan.installed()) {
+        nchan = false;
+        why = Nchan.NGINX + " or " + Nchan.MODULE + " missing (apt-get install nginx libnginx-mod-nchan)";
+      }
+      // 28 232 ephemeral ports per source address; a quarter spare.
+      int sources = Math.max(1, (int) Math.ceil(streams / 20_000.0));
+      int[] concurrency = quick ? new int[] {8, 32, 128} : new int[] {8, 16, 32, 64, 128, 256};
+      return new Options(quick, streams, quick ? 500 : 2000, rate, sources, new long[] {2000, 5000}, perLevel, concurrency,
+          browserOrders, nchan, why, heap, Path.of("target", "genpay.jar"));
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package genpay.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine as users run it: `java -jar target/genpay.jar`, a child process with its embedded Redis and a data
+ * directory of its own. Its figures come from /metrics, jcmd and /proc.
+ */
+final class EngineProcess implements AutoCloseable {
+
+  static final String WEBHOOK_SECRET = "whsec_bench";
+
+  final int port;
+  private final Process process;
+  private final Path dataDir;
+  private final HttpClient control = HttpClient.newHttpClient();
+
+  private EngineProcess(int port, Process process, Path dataDir) {
+    this.port = port;
+    this.process = process;
+    this.dataDir = dataDir;
+  }
+
+  /** {@code heap} like "2g"; with {@code preTouched} the whole heap is resident from the start (see PushRun). */
+  static EngineProcess start(Path jar, String heap, boolean preTouched, int port, Map<String, String> settings)
+      throws Exception {
+    Path dataDir = Files.createTempDirectory("genpay-bench-");
+    List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx" + heap));
+    if (preTouched) {
+      command.addAll(List.of("-Xms" + heap, "-XX:+AlwaysPreTouch"));
+    }
+    command.addAll(List.of("-jar", jar.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true).redirectOutput(dataDir.resolve("engine.log").toFile());
+    Map<String, String> env = builder.environment();
+    env.put("PORT", String.valueOf(port));
+    env.put("APP_URL", "http://127.0.0.1:" + port);
+    env.put("DATA_DIR", dataDir.toString());
+    env.put("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+    env.putAll(settings);
+    EngineProcess engine = new EngineProcess(port, builder.start(), dataDir);
+    engine.awaitHealthy();
+    return engine;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  private void awaitHealthy() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the engine exited; its log: " + dataDir.resolve("engine.log"));
+      }
+      try {
+        if (get("/health").statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the engine did not answer /health within 60 s");
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return control.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The sum of every /metrics sample of this name whose labels contain all the given fragments. */
+  double metric(String name, String... labelFragments) throws IOException, InterruptedException {
+    return Prometheus.sum(get("/metrics").body(), name, labelFragments);
+  }
+
+  /** Heap in use right after a full collection: live data, not garbage. */
+  long liveHeapBytes() throws IOException, InterruptedException {
+    Processes.run(60, "jcmd", String.valueOf(pid()), "GC.run");
+    return (long) metric("jvm_memory_used_bytes", "area=\"heap\"");
+  }
+
+  long pssBytes() {
+    return Processes.pss(List.of(pid()));
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy(); // SIGTERM: the engine's hook stops its Redis
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+    try (var files = Files.walk(dataDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package genpay.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Memory of running processes, read from /proc, and the JDK's own tools. */
+final class Processes {
+
+  private Processes() {
+  }
+
+  /** Proportional set size in bytes: shared pages split between the processes that map them, so sums are fair. */
+  static long pss(List<Long> pids) {
+    long total = 0;
+    for (long pid : pids) {
+      total += kilobytes(Path.of("/proc", String.valueOf(pid), "smaps_rollup"), "Pss:") * 1024;
+    }
+    return total;
+  }
+
+  /** User plus system CPU time the processes have used so far, in seconds. */
+  static double cpuSeconds(List<Long> pids) {
+    double ticks = 0;
+    for (long pid : pids) {
+      try {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read the CPU time of " + pid, e);
+      }
+    }
+    return ticks / 100.0; // USER_HZ
+  }
+
+  static long rss(long pid) {
+    return kilobytes(Path.of("/proc", String.valueOf(pid), "status"), "VmRSS:") * 1024;
+  }
+
+  private static long kilobytes(Path file, String field) {
+    try {
+      for (String line : Files.readAllLines(file)) {
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+        }
+      }
+      throw new IllegalStateException(field + " not in " + file);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + file, e);
+    }
+  }
+
+  /** Runs a command to its end (bounded) and returns what it printed; fails on a non-zero exit. */
+  static String run(long timeoutSeconds, String... command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes());
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", command) + ": no end within " + timeoutSeconds + " s");
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() + ": " + output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + command[0], e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

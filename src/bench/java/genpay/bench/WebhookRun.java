@@ -1,0 +1,76 @@
+package genpay.bench;
+
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Signed checkout.session.completed events for distinct pending orders, each sender sending its next event
+ * when the last was answered (a closed loop), at rising concurrency until the rate stops rising.
+ */
+final class WebhookRun {
+
+  record Level(int concurrency, int events, double appliedPerSecond, Latencies.Summary latency, int errors) {
+  }
+
+  private WebhookRun() {
+  }
+
+  static List<Level> rising(Vertx vertx, GenpayClient client, int perLevel, int[] concurrencies) throws Exception {
+    List<Level> levels = new ArrayList<>();
+    double best = 0;
+    for (int concurrency : concurrencies) {
+      Level level = level(vertx, client, client.createOrders(perLevel), concurrency);
+      levels.add(level);
+      System.out.printf("  webhooks at concurrency %d: %.0f applied/s, %s, errors %d%n", concurrency,
+          level.appliedPerSecond, level.latency.line(), level.errors);
+      if (levels.size() >= 3 && level.appliedPerSecond < best * 1.05) {
+        break; // no longer rising
+      }
+      best = Math.max(best, level.appliedPerSecond);
+    }
+    return levels;
+  }
+
+  private static Level level(Vertx vertx, GenpayClient client, List<String> sessions, int concurrency)
+      throws Exception {
+    Latencies latency = new Latencies(sessions.size());
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger errors = new AtomicInteger();
+    AtomicInteger running = new AtomicInteger(concurrency);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    long started = System.nanoTime();
+    for (int sender = 0; sender < concurrency; sender++) {
+      vertx.runOnContext(v -> sendNext(client, sessions, latency, next, errors, running, deadline, done));
+    }
+    done.get(3, TimeUnit.MINUTES);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    int sent = Math.min(next.get(), sessions.size());
+    return new Level(concurrency, sent, (sent - errors.get()) / seconds, latency.summary(), errors.get());
+  }
+
+  private static void sendNext(GenpayClient client, List<String> sessions, Latencies latency, AtomicInteger next,
+                               AtomicInteger errors, AtomicInteger running, long deadline,
+                               CompletableFuture<Void> done) {
+    int index = next.getAndIncrement();
+    if (index >= sessions.size() || System.nanoTime() > deadline) {
+      if (running.decrementAndGet() == 0) {
+        done.complete(null);
+      }
+      return;
+    }
+    long start = System.nanoTime();
+    client.paid(sessions.get(index)).onComplete(answer -> {
+      latency.record((System.nanoTime() - start) / 1000);
+      if (answer.failed() || answer.result() != 200) {
+        errors.incrementAndGet();
+      }
+      sendNext(client, sessions, latency, next, errors, running, deadline, done);
+    });
+  }
+}
