@@ -20,6 +20,10 @@ import java.util.Map;
  */
 public final class Bench {
 
+  /** Unpacked by scripts/bench --profile from Maven Central's tools.profiler:async-profiler. */
+  static final Path PROFILER = Path.of("target", "async-profiler", "linux-x64", "libasyncProfiler.so")
+      .toAbsolutePath();
+
   private Bench() {
   }
 
@@ -32,12 +36,12 @@ public final class Bench {
     try {
       System.out.println(report.machine());
       measureEngine(vertx, options, report);
-      if (options.nchan()) {
+      if (options.nchan() && options.parts().contains("nchan")) {
         measureNchan(vertx, options, report);
       } else {
         report.note("nchan skipped: " + options.nchanSkippedBecause());
       }
-      if (options.browserOrders() > 0) {
+      if (options.browserOrders() > 0 && options.parts().contains("orders")) {
         measureOrders(vertx, options, report);
       }
     } finally {
@@ -53,33 +57,39 @@ public final class Bench {
 
   /** One engine (worker off, so only the measured traffic loads it) for push, polling and webhooks. */
   private static void measureEngine(Vertx vertx, Options options, Report report) throws Exception {
-    try (EngineProcess engine = EngineProcess.start(options.jar(), options.engineHeap(), true, freePort(), Map.of(
+    try (EngineProcess engine = EngineProcess.start(options.jar(), options.engineHeap(), true, options.engineJvm(),
+        freePort(), Map.of(
         "SANDBOX_STRIPE_WEBHOOKS", "false", "GENERATION_WORKER", "false"))) {
       GenpayClient stripe = new GenpayClient(vertx, engine.port, 128);
       // A running engine is warm: a small push round first, so the JIT's first minutes are not measured.
       List<String> warmOrders = timed("warm-up orders", () -> stripe.createOrders(options.warmUp()));
-      PushRun.Result warm = PushRun.genpay(vertx, engine, stripe, warmOrders, options.rate(), 1);
+      PushRun.Result warm = PushRun.genpay(vertx, engine, stripe, warmOrders, options.rate(), 1, null);
       System.out.println("  warm-up push (not reported): " + warm.commitToArrival().line());
       System.out.printf("engine pid %d on port %d; creating %d orders for the push run...%n", engine.pid(),
           engine.port, options.streams());
       List<String> pushOrders = timed("orders for the push run", () -> stripe.createOrders(options.streams()));
-      PushRun.Result push = PushRun.genpay(vertx, engine, stripe, pushOrders, options.rate(), options.sources());
+      PushRun.Result push = PushRun.genpay(vertx, engine, stripe, pushOrders, options.rate(), options.sources(),
+          options.profile() ? Path.of("target", "bench-push.collapsed").toAbsolutePath() : null);
       report.push(push);
       System.out.println("  push (genpay): " + push.commitToArrival().line() + "; heap/stream "
-          + push.heapBytesPerStream() + " B, off-heap PSS/stream " + push.pssBytesPerStream() + " B");
-      for (long interval : options.pollIntervalsMs()) {
+          + push.heapBytesPerStream() + " B, off-heap PSS/stream " + push.pssBytesPerStream() + " B; "
+          + push.cpuSplit());
+      for (long interval : options.parts().contains("polling") ? options.pollIntervalsMs() : new long[0]) {
         GenpayClient watchers = new GenpayClient(vertx, engine.port, 256);
         List<String> pollOrders = timed("orders for polling every " + interval + " ms",
             () -> stripe.createOrders(options.streams()));
         PollingRun.Result polling = PollingRun.run(vertx, engine, watchers, stripe, pollOrders, options.rate(),
             interval);
-        watchers.http.close();
+        watchers.close();
         report.polling(polling);
         System.out.printf("  polling every %d ms: %.0f watcher requests/s, %.0f server requests/s, %s%n", interval,
             polling.watcherRequestsPerSecond(), polling.serverRequestsPerSecond(), polling.commitToSeen().line());
       }
-      report.webhooks(WebhookRun.rising(vertx, stripe, options.webhooksPerLevel(), options.webhookConcurrency()));
-      stripe.http.close();
+      if (options.parts().contains("webhooks")) {
+        report.webhooks(WebhookRun.rising(vertx, engine, stripe, options.webhooksPerLevel(), options.webhookConcurrency(),
+            options.profile() ? Path.of("target").toAbsolutePath() : null));
+      }
+      stripe.close();
     }
   }
 
@@ -88,13 +98,13 @@ public final class Bench {
       PushRun.Result push = PushRun.nchan(vertx, nchan, options.streams(), options.rate(), options.sources());
       report.push(push);
       System.out.println("  push (nchan): " + push.sentToArrival().line() + "; PSS/stream "
-          + push.pssBytesPerStream() + " B");
+          + push.pssBytesPerStream() + " B; " + push.cpuSplit());
     }
   }
 
   /** A second engine as people run it: both sandboxes and the worker on, generations shortened to seconds. */
   private static void measureOrders(Vertx vertx, Options options, Report report) throws Exception {
-    try (EngineProcess engine = EngineProcess.start(options.jar(), "512m", false, freePort(), Map.of(
+    try (EngineProcess engine = EngineProcess.start(options.jar(), "512m", false, options.engineJvm(), freePort(), Map.of(
         "SANDBOX_GENERATION_SECONDS", "3", "FOLLOW_FIRST_DELAY_MS", "300", "FOLLOW_MAX_DELAY_MS", "600"))) {
       RequestsPerOrder.Result orders = RequestsPerOrder.run(vertx, engine, options.browserOrders(), 2);
       report.orders(orders);
@@ -123,7 +133,7 @@ public final class Bench {
   /** The run's shape: the full run by default, a smoke run with --quick. */
   record Options(boolean quick, int streams, int warmUp, int rate, int sources, long[] pollIntervalsMs, int webhooksPerLevel,
                  int[] webhookConcurrency, int browserOrders, boolean nchan, String nchanSkippedBecause,
-                 String engineHeap, Path jar) {
+                 String engineHeap, List<String> engineJvm, List<String> parts, boolean profile, Path jar) {
 
     static Options parse(String[] args) {
       boolean quick = List.of(args).contains("--quick");
@@ -132,16 +142,20 @@ public final class Bench {
       int browserOrders = quick ? 1 : 3;
       int perLevel = quick ? 600 : 4000;
       String heap = "2g";
+      List<String> jvm = List.of();
+      List<String> parts = List.of("push", "nchan", "polling", "webhooks", "orders");
       boolean nchan = true;
       String why = "";
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
-          case "--quick" -> { }
+          case "--quick", "--profile" -> { }
           case "--streams" -> streams = Integer.parseInt(args[++i]);
           case "--rate" -> rate = Integer.parseInt(args[++i]);
           case "--orders" -> browserOrders = Integer.parseInt(args[++i]);
           case "--webhooks-per-level" -> perLevel = Integer.parseInt(args[++i]);
           case "--engine-heap" -> heap = args[++i];
+          case "--parts" -> parts = List.of(args[++i].split(","));
+          case "--engine-jvm" -> jvm = List.of(args[++i].trim().split("\\s+"));
           case "--no-nchan" -> {
             nchan = false;
             why = "--no-nchan";
@@ -157,7 +171,7 @@ public final class Bench {
       int sources = Math.max(1, (int) Math.ceil(streams / 20_000.0));
       int[] concurrency = quick ? new int[] {8, 32, 128} : new int[] {8, 16, 32, 64, 128, 256};
       return new Options(quick, streams, quick ? 500 : 2000, rate, sources, new long[] {2000, 5000}, perLevel, concurrency,
-          browserOrders, nchan, why, heap, Path.of("target", "genpay.jar"));
+          browserOrders, nchan, why, heap, jvm, parts, List.of(args).contains("--profile"), Path.of("target", "genpay.jar"));
     }
   }
 }

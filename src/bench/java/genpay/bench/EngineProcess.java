@@ -31,13 +31,15 @@ final class EngineProcess implements AutoCloseable {
   }
 
   /** {@code heap} like "2g"; with {@code preTouched} the whole heap is resident from the start (see PushRun). */
-  static EngineProcess start(Path jar, String heap, boolean preTouched, int port, Map<String, String> settings)
-      throws Exception {
+  static EngineProcess start(Path jar, String heap, boolean preTouched, List<String> jvmOptions, int port,
+                             Map<String, String> settings) throws Exception {
     Path dataDir = Files.createTempDirectory("genpay-bench-");
     List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx" + heap));
     if (preTouched) {
       command.addAll(List.of("-Xms" + heap, "-XX:+AlwaysPreTouch"));
     }
+    command.add("-Xlog:gc:file=" + dataDir.resolve("gc.log"));
+    command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(dataDir.resolve("engine.log").toFile());
@@ -88,6 +90,29 @@ final class EngineProcess implements AutoCloseable {
   long liveHeapBytes() throws IOException, InterruptedException {
     Processes.run(60, "jcmd", String.valueOf(pid()), "GC.run");
     return (long) metric("jvm_memory_used_bytes", "area=\"heap\"");
+  }
+
+  /** The engine's stop-the-world GC pauses in [from, to], from its GC log: "count, total ms, longest ms". */
+  String gcPauses(java.time.Instant from, java.time.Instant to) throws IOException {
+    java.time.Instant started = ProcessHandle.of(pid()).flatMap(handle -> handle.info().startInstant())
+        .orElseThrow();
+    java.util.regex.Pattern pause = java.util.regex.Pattern.compile("^\\[(\\d+\\.\\d+)s\\].* Pause .* (\\d+\\.\\d+)ms$");
+    int count = 0;
+    double total = 0;
+    double longest = 0;
+    for (String line : Files.readAllLines(dataDir.resolve("gc.log"))) {
+      java.util.regex.Matcher match = pause.matcher(line);
+      if (match.matches()) {
+        java.time.Instant at = started.plusMillis((long) (Double.parseDouble(match.group(1)) * 1000));
+        if (!at.isBefore(from) && !at.isAfter(to)) {
+          double ms = Double.parseDouble(match.group(2));
+          count++;
+          total += ms;
+          longest = Math.max(longest, ms);
+        }
+      }
+    }
+    return String.format("%d GC pauses, %.1f ms in all, the longest %.1f ms", count, total, longest);
   }
 
   long pssBytes() {

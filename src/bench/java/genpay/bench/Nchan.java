@@ -90,25 +90,18 @@ final class Nchan implements AutoCloseable {
   }
 
   /** The master and its workers. */
-  List<Long> pids() throws IOException {
+  List<Long> pids() {
     List<Long> pids = new ArrayList<>();
     pids.add(master.pid());
-    Path children = Path.of("/proc", String.valueOf(master.pid()), "task", String.valueOf(master.pid()), "children");
-    if (Files.exists(children)) {
-      for (String child : Files.readString(children).trim().split("\\s+")) {
-        if (!child.isEmpty()) {
-          pids.add(Long.parseLong(child));
-        }
-      }
-    }
+    pids.addAll(Processes.children(master.pid()));
     return pids;
   }
 
-  long pssBytes() throws IOException {
+  long pssBytes() {
     return Processes.pss(pids());
   }
 
-  double cpuSeconds() throws IOException {
+  double cpuSeconds() {
     return Processes.cpuSeconds(pids());
   }
 

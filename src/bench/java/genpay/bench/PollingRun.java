@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PollingRun {
 
   record Result(long intervalMs, int watchers, double watcherRequestsPerSecond, double serverRequestsPerSecond,
-                Latencies.Summary commitToSeen, double cpuSecondsPerChange, int errors, int missing) {
+                Latencies.Summary commitToSeen, double cpuSecondsPerChange, String cpuSplit, int errors,
+                int missing) {
   }
 
   private PollingRun() {
@@ -41,19 +42,21 @@ final class PollingRun {
       vertx.setTimer(1 + phases.nextLong(intervalMs), first -> poll(vertx, watchers, sessions.get(watcher), watcher,
           intervalMs, stopAt, seen, requests, errors, delay, changed));
     }
+    List<GenpayClient.SignedEvent> events = sessions.stream().map(stripe::paidEvent).toList();
     Thread.sleep(intervalMs); // let every watcher settle into its cadence before the first change
     double serverBefore = engine.metric("vertx_http_server_requests_total");
-    double cpuBefore = Processes.cpuSeconds(List.of(engine.pid()));
+    PushRun.CpuSplit cpu = new PushRun.CpuSplit(java.util.Map.of("engine", List.of(engine.pid()), "its Redis",
+        Processes.children(engine.pid())));
     long requestsBefore = requests.get();
     long started = System.nanoTime();
     FixedRate schedule = new FixedRate(n);
-    schedule.run(vertx, rate, index -> stripe.paid(sessions.get(index)), n / rate + 120);
+    schedule.run(vertx, rate, index -> stripe.send(events.get(index)), n / rate + 120);
     changed.await(intervalMs * 3 + 120_000, TimeUnit.MILLISECONDS);
     double seconds = (System.nanoTime() - started) / 1e9;
-    double cpu = Processes.cpuSeconds(List.of(engine.pid())) - cpuBefore;
+    String split = cpu.perChange(n);
     double serverRequests = engine.metric("vertx_http_server_requests_total") - serverBefore;
     return new Result(intervalMs, n, (requests.get() - requestsBefore) / seconds, serverRequests / seconds,
-        delay.summary(), cpu / n, (int) errors.get() + schedule.failures.get(), (int) changed.getCount());
+        delay.summary(), cpu.serverSeconds() / n, split, (int) errors.get() + schedule.failures.get(), (int) changed.getCount());
   }
 
   /** Like the page's setInterval: the next request is due one interval after this one, answered or not. */

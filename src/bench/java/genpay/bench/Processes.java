@@ -23,17 +23,41 @@ final class Processes {
 
   /** User plus system CPU time the processes have used so far, in seconds. */
   static double cpuSeconds(List<Long> pids) {
-    double ticks = 0;
+    double[] times = cpuTimes(pids);
+    return times[0] + times[1];
+  }
+
+  /** {user, system} CPU seconds the processes have used so far. */
+  static double[] cpuTimes(List<Long> pids) {
+    double[] seconds = new double[2];
     for (long pid : pids) {
       try {
         String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        seconds[0] += Long.parseLong(fields[11]) / 100.0; // utime, in USER_HZ ticks
+        seconds[1] += Long.parseLong(fields[12]) / 100.0; // stime
       } catch (IOException e) {
         throw new IllegalStateException("cannot read the CPU time of " + pid, e);
       }
     }
-    return ticks / 100.0; // USER_HZ
+    return seconds;
+  }
+
+  /** The direct children of a process (the engine's embedded Redis, nginx's workers), whichever thread forked. */
+  static List<Long> children(long pid) {
+    List<Long> children = new java.util.ArrayList<>();
+    try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+      for (Path task : tasks.toList()) {
+        Path file = task.resolve("children");
+        String text = Files.exists(file) ? Files.readString(file).trim() : "";
+        if (!text.isEmpty()) {
+          java.util.Arrays.stream(text.split("\\s+")).map(Long::parseLong).forEach(children::add);
+        }
+      }
+      return children;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list the children of " + pid, e);
+    }
   }
 
   static long rss(long pid) {

@@ -7,7 +7,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,8 +27,8 @@ final class PushRun {
    * heap; their sum is what a stream costs. For nchan the PSS of master and workers is all of it.
    */
   record Result(String server, int streams, Latencies.Summary commitToArrival, Latencies.Summary sentToArrival,
-                long heapBytesPerStream, long pssBytesPerStream, double cpuSecondsPerChange, int failedTriggers,
-                int missing) {
+                long heapBytesPerStream, long pssBytesPerStream, double cpuSecondsPerChange, String cpuSplit,
+                int failedTriggers, int missing) {
 
     long bytesPerStream() {
       return heapBytesPerStream + pssBytesPerStream;
@@ -38,7 +40,7 @@ final class PushRun {
 
   /** Streams on pending orders; the change is each order's paid webhook (pending → processing). */
   static Result genpay(Vertx vertx, EngineProcess engine, GenpayClient client, List<String> sessions, int rate,
-                       int sources) throws Exception {
+                       int sources, Path profile) throws Exception {
     int n = sessions.size();
     long heapBefore = engine.liveHeapBytes();
     long pssBefore = engine.pssBytes();
@@ -65,12 +67,19 @@ final class PushRun {
       awaitCount("streams open at the engine", () -> (long) engine.metric("genpay_sse_open"), n, 60);
       long heapPerStream = (engine.liveHeapBytes() - heapBefore) / n;
       long pssPerStream = (engine.pssBytes() - pssBefore) / n;
-      double cpuBefore = Processes.cpuSeconds(List.of(engine.pid()));
-      schedule.run(vertx, rate, index -> client.paid(sessions.get(index)), n / rate + 120);
+      List<GenpayClient.SignedEvent> events = sessions.stream().map(client::paidEvent).toList();
+      java.time.Instant from = java.time.Instant.now();
+      Profile profiling = profile == null ? null : Profile.start(engine, Bench.PROFILER);
+      CpuSplit cpu = new CpuSplit(Map.of("engine", List.of(engine.pid()), "its Redis",
+          Processes.children(engine.pid())));
+      schedule.run(vertx, rate, index -> client.send(events.get(index)), n / rate + 120);
       changed.await(60, TimeUnit.SECONDS);
-      double cpu = Processes.cpuSeconds(List.of(engine.pid())) - cpuBefore;
-      return new Result("genpay", n, commit.summary(), sent.summary(), heapPerStream, pssPerStream, cpu / n,
-          schedule.failures.get(), (int) changed.getCount());
+      String split = cpu.perChange(n) + "; " + engine.gcPauses(from, java.time.Instant.now());
+      if (profiling != null) {
+        System.out.println(profiling.stop(profile, 25));
+      }
+      return new Result("genpay", n, commit.summary(), sent.summary(), heapPerStream, pssPerStream,
+          cpu.serverSeconds() / n, split, schedule.failures.get(), (int) changed.getCount());
     }
   }
 
@@ -90,14 +99,14 @@ final class PushRun {
             changed.countDown();
           }, 600);
       long pssPerStream = (nginx.pssBytes() - pssBefore) / n;
-      double cpuBefore = nginx.cpuSeconds();
+      CpuSplit cpu = new CpuSplit(Map.of("nginx", nginx.pids()));
       schedule.run(vertx, rate, index -> publisher.post("/pub/c" + index)
           .sendBuffer(Buffer.buffer("{\"status\":\"processing\",\"n\":" + index + "}"))
           .map(response -> response.statusCode()), n / rate + 120);
       changed.await(60, TimeUnit.SECONDS);
-      double cpu = nginx.cpuSeconds() - cpuBefore;
-      return new Result("nchan", n, null, sent.summary(), 0, pssPerStream, cpu / n, schedule.failures.get(),
-          (int) changed.getCount());
+      String split = cpu.perChange(n);
+      return new Result("nchan", n, null, sent.summary(), 0, pssPerStream, cpu.serverSeconds() / n, split,
+          schedule.failures.get(), (int) changed.getCount());
     } finally {
       publisher.close();
     }
@@ -114,6 +123,49 @@ final class PushRun {
       }
       Thread.sleep(50);
       seen = count.get();
+    }
+  }
+
+  /** CPU (user + system) used by the server's processes and by this client from now on. */
+  static final class CpuSplit {
+    private final Map<String, List<Long>> processes = new java.util.LinkedHashMap<>();
+    private final Map<String, double[]> before = new java.util.HashMap<>();
+    private double serverSeconds;
+
+    CpuSplit(Map<String, List<Long>> server) {
+      processes.putAll(new java.util.TreeMap<>(server));
+      processes.put("client", List.of(ProcessHandle.current().pid()));
+      processes.forEach((name, pids) -> before.put(name, Processes.cpuTimes(pids)));
+    }
+
+    String perChange(int changes) {
+      StringBuilder text = new StringBuilder("ms CPU per change (user + system): ");
+      serverSeconds = 0;
+      processes.forEach((name, pids) -> {
+        double[] now = Processes.cpuTimes(pids);
+        double user = now[0] - before.get(name)[0];
+        double system = now[1] - before.get(name)[1];
+        if (!"client".equals(name)) {
+          serverSeconds += user + system;
+        }
+        text.append(String.format("%s%s %.3f + %.3f", text.charAt(text.length() - 2) == ':' ? "" : ", ", name,
+            user * 1000 / changes, system * 1000 / changes));
+      });
+      return text.toString();
+    }
+
+    double serverSeconds() {
+      return serverSeconds;
+    }
+
+    /** CPU seconds all the processes (client included) have used so far in this split. */
+    double busySeconds() {
+      double busy = 0;
+      for (Map.Entry<String, List<Long>> process : processes.entrySet()) {
+        double[] now = Processes.cpuTimes(process.getValue());
+        busy += now[0] + now[1] - before.get(process.getKey())[0] - before.get(process.getKey())[1];
+      }
+      return busy;
     }
   }
 

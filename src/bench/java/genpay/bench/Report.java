@@ -85,6 +85,11 @@ final class Report {
         row(md, nchan);
       }
       md.append('\n');
+      md.append("CPU during the changes: genpay: ").append(genpay.cpuSplit());
+      if (nchan != null) {
+        md.append("; nchan: ").append(nchan.cpuSplit());
+      }
+      md.append(".\n\n");
       md.append("genpay's trigger is a signed Stripe webhook (verify, Lua paid script with fsync, publish); its commit")
           .append(" time is the snapshot's `timestamp`, taken just before the script runs. nchan's trigger is the")
           .append(" publish POST itself, so for nchan commit → client is taken as trigger sent → client.\n\n");
@@ -110,6 +115,11 @@ final class Report {
             poll.serverRequestsPerSecond(), poll.commitToSeen().mean(), poll.commitToSeen().p50(),
             poll.commitToSeen().p99(), poll.cpuSecondsPerChange() * 1000, poll.missing()));
       }
+      md.append('\n');
+      for (PollingRun.Result poll : polling) {
+        md.append("- polling every ").append(poll.intervalMs() / 1000).append(" s: ").append(poll.cpuSplit())
+            .append('\n');
+      }
       md.append("\nA poll of a pending order also asks Stripe (at most every 5 s per order), as genpay's")
           .append(" `webhook-status` does; those sandbox calls are in \"all server requests\".\n\n");
     }
@@ -120,6 +130,10 @@ final class Report {
         md.append(String.format("| %d | %d | %.0f | %.1f ms | %.1f ms | %.1f ms | %d |%n", level.concurrency(),
             level.events(), level.appliedPerSecond(), level.latency().p50(), level.latency().p99(),
             level.latency().max(), level.errors()));
+      }
+      md.append('\n');
+      for (WebhookRun.Level level : webhooks) {
+        md.append("- concurrency ").append(level.concurrency()).append(": ").append(level.cpuSplit()).append('\n');
       }
       md.append('\n');
     }
