@@ -33,16 +33,21 @@ public final class Bench {
     Instant started = Instant.now();
     Report report = new Report(options);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    boolean failed = false;
     try {
       System.out.println(report.machine());
-      measureEngine(vertx, options, report);
-      if (options.nchan() && options.parts().contains("nchan")) {
-        measureNchan(vertx, options, report);
-      } else {
-        report.note("nchan skipped: " + options.nchanSkippedBecause());
+      if (options.parts().stream().anyMatch(List.of("push", "polling", "webhooks")::contains)) {
+        failed |= !part("engine", report, () -> measureEngine(vertx, options, report));
+      }
+      if (options.parts().contains("nchan")) {
+        if (options.nchan()) {
+          failed |= !part("nchan", report, () -> measureNchan(vertx, options, report));
+        } else {
+          report.note("nchan skipped: " + options.nchanSkippedBecause());
+        }
       }
       if (options.browserOrders() > 0 && options.parts().contains("orders")) {
-        measureOrders(vertx, options, report);
+        failed |= !part("requests per order", report, () -> measureOrders(vertx, options, report));
       }
     } finally {
       vertx.close().await();
@@ -53,27 +58,43 @@ public final class Bench {
     System.out.println();
     System.out.println(report.markdown());
     System.out.println("written to " + file);
+    System.exit(failed ? 1 : 0);
+  }
+
+  interface Part {
+    void run() throws Exception;
+  }
+
+  /** A part that fails is reported and the run goes on to the next; the exit status says so. */
+  private static boolean part(String name, Report report, Part part) {
+    try {
+      part.run();
+      return true;
+    } catch (Exception failure) {
+      failure.printStackTrace();
+      report.note("**" + name + " failed**: " + failure.getMessage());
+      return false;
+    }
   }
 
   /** One engine (worker off, so only the measured traffic loads it) for push, polling and webhooks. */
   private static void measureEngine(Vertx vertx, Options options, Report report) throws Exception {
     try (EngineProcess engine = EngineProcess.start(options.jar(), options.engineHeap(), true, options.engineJvm(),
-        freePort(), Map.of(
-        "SANDBOX_STRIPE_WEBHOOKS", "false", "GENERATION_WORKER", "false"))) {
+        freePort(), Map.of("SANDBOX_STRIPE_WEBHOOKS", "false", "GENERATION_WORKER", "false"))) {
       GenpayClient stripe = new GenpayClient(vertx, engine.port, 128);
       // A running engine is warm: a small push round first, so the JIT's first minutes are not measured.
       List<String> warmOrders = timed("warm-up orders", () -> stripe.createOrders(options.warmUp()));
       PushRun.Result warm = PushRun.genpay(vertx, engine, stripe, warmOrders, options.rate(), 1, null);
       System.out.println("  warm-up push (not reported): " + warm.commitToArrival().line());
-      System.out.printf("engine pid %d on port %d; creating %d orders for the push run...%n", engine.pid(),
-          engine.port, options.streams());
-      List<String> pushOrders = timed("orders for the push run", () -> stripe.createOrders(options.streams()));
-      PushRun.Result push = PushRun.genpay(vertx, engine, stripe, pushOrders, options.rate(), options.sources(),
-          options.profile() ? Path.of("target", "bench-push.collapsed").toAbsolutePath() : null);
-      report.push(push);
-      System.out.println("  push (genpay): " + push.commitToArrival().line() + "; heap/stream "
-          + push.heapBytesPerStream() + " B, off-heap PSS/stream " + push.pssBytesPerStream() + " B; "
-          + push.cpuSplit());
+      if (options.parts().contains("push")) {
+        List<String> pushOrders = timed("orders for the push run", () -> stripe.createOrders(options.streams()));
+        PushRun.Result push = PushRun.genpay(vertx, engine, stripe, pushOrders, options.rate(), options.sources(),
+            options.profile() ? Path.of("target", "bench-push.collapsed").toAbsolutePath() : null);
+        report.push(push);
+        System.out.println("  push (genpay): " + push.commitToArrival().line() + "; heap/stream "
+            + push.heapBytesPerStream() + " B, off-heap PSS/stream " + push.pssBytesPerStream() + " B; "
+            + push.cpuSplit());
+      }
       for (long interval : options.parts().contains("polling") ? options.pollIntervalsMs() : new long[0]) {
         GenpayClient watchers = new GenpayClient(vertx, engine.port, 256);
         List<String> pollOrders = timed("orders for polling every " + interval + " ms",
@@ -86,8 +107,8 @@ public final class Bench {
             polling.watcherRequestsPerSecond(), polling.serverRequestsPerSecond(), polling.commitToSeen().line());
       }
       if (options.parts().contains("webhooks")) {
-        report.webhooks(WebhookRun.rising(vertx, engine, stripe, options.webhooksPerLevel(), options.webhookConcurrency(),
-            options.profile() ? Path.of("target").toAbsolutePath() : null));
+        report.webhooks(WebhookRun.rising(vertx, engine, stripe, options.webhooksPerLevel(),
+            options.webhookConcurrency(), options.profile() ? Path.of("target").toAbsolutePath() : null));
       }
       stripe.close();
     }
@@ -104,7 +125,8 @@ public final class Bench {
 
   /** A second engine as people run it: both sandboxes and the worker on, generations shortened to seconds. */
   private static void measureOrders(Vertx vertx, Options options, Report report) throws Exception {
-    try (EngineProcess engine = EngineProcess.start(options.jar(), "512m", false, options.engineJvm(), freePort(), Map.of(
+    try (EngineProcess engine = EngineProcess.start(options.jar(), "512m", false, options.engineJvm(), freePort(),
+        Map.of(
         "SANDBOX_GENERATION_SECONDS", "3", "FOLLOW_FIRST_DELAY_MS", "300", "FOLLOW_MAX_DELAY_MS", "600"))) {
       RequestsPerOrder.Result orders = RequestsPerOrder.run(vertx, engine, options.browserOrders(), 2);
       report.orders(orders);
@@ -131,7 +153,8 @@ public final class Bench {
   }
 
   /** The run's shape: the full run by default, a smoke run with --quick. */
-  record Options(boolean quick, int streams, int warmUp, int rate, int sources, long[] pollIntervalsMs, int webhooksPerLevel,
+  record Options(boolean quick, int streams, int warmUp, int rate, int sources, long[] pollIntervalsMs,
+                 int webhooksPerLevel,
                  int[] webhookConcurrency, int browserOrders, boolean nchan, String nchanSkippedBecause,
                  String engineHeap, List<String> engineJvm, List<String> parts, boolean profile, Path jar) {
 
@@ -170,8 +193,9 @@ public final class Bench {
       // 28 232 ephemeral ports per source address; a quarter spare.
       int sources = Math.max(1, (int) Math.ceil(streams / 20_000.0));
       int[] concurrency = quick ? new int[] {8, 32, 128} : new int[] {8, 16, 32, 64, 128, 256};
-      return new Options(quick, streams, quick ? 500 : 2000, rate, sources, new long[] {2000, 5000}, perLevel, concurrency,
-          browserOrders, nchan, why, heap, jvm, parts, List.of(args).contains("--profile"), Path.of("target", "genpay.jar"));
+      return new Options(quick, streams, quick ? 500 : 5000, rate, sources, new long[] {2000, 5000}, perLevel,
+          concurrency, browserOrders, nchan, why, heap, jvm, parts, List.of(args).contains("--profile"),
+          Path.of("target", "genpay.jar"));
     }
   }
 }

@@ -96,7 +96,8 @@ final class EngineProcess implements AutoCloseable {
   String gcPauses(java.time.Instant from, java.time.Instant to) throws IOException {
     java.time.Instant started = ProcessHandle.of(pid()).flatMap(handle -> handle.info().startInstant())
         .orElseThrow();
-    java.util.regex.Pattern pause = java.util.regex.Pattern.compile("^\\[(\\d+\\.\\d+)s\\].* Pause .* (\\d+\\.\\d+)ms$");
+    java.util.regex.Pattern pause = java.util.regex.Pattern.compile(
+        "^\\[(\\d+\\.\\d+)s\\].* Pause .* (\\d+\\.\\d+)ms$");
     int count = 0;
     double total = 0;
     double longest = 0;
@@ -113,6 +114,11 @@ final class EngineProcess implements AutoCloseable {
       }
     }
     return String.format("%d GC pauses, %.1f ms in all, the longest %.1f ms", count, total, longest);
+  }
+
+  String logTail(int lines) throws IOException {
+    List<String> all = Files.readAllLines(dataDir.resolve("engine.log"));
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   long pssBytes() {

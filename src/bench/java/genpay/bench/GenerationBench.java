@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Load client for a running engine (loopback only): orders ORDERS x VIDEOS videos, pays each with a signed
  * webhook, then reads /metrics until the worker reports them done (mode "throughput") or in flight (mode
  * "inflight"). Prints the figures as key=value. Every loop is bounded in count and time.
- * Run by scripts/bench-generation: java -cp target/genpay.jar src/bench/java/genpay/bench/GenerationBench.java PORT SECRET MODE ORDERS VIDEOS
+ * Run by scripts/bench-generation:
+ * java -cp target/genpay.jar src/bench/java/genpay/bench/GenerationBench.java PORT SECRET MODE ORDERS VIDEOS
  */
 public class GenerationBench {
 
@@ -65,7 +66,8 @@ public class GenerationBench {
         done = metric(http, "genpay_generations_total{outcome=\"completed\"}");
       }
       double seconds = (System.nanoTime() - paidAt) / 1e9;
-      System.out.printf("jobs=%d completed=%.0f seconds=%.2f jobs_per_second=%.0f%n", jobs, done, seconds, done / seconds);
+      System.out.printf("jobs=%d completed=%.0f seconds=%.2f jobs_per_second=%.0f%n", jobs, done, seconds,
+          done / seconds);
     } else {
       double inFlight = 0;
       while (inFlight < jobs && System.nanoTime() < deadline) {

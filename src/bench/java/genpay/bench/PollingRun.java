@@ -56,7 +56,8 @@ final class PollingRun {
     String split = cpu.perChange(n);
     double serverRequests = engine.metric("vertx_http_server_requests_total") - serverBefore;
     return new Result(intervalMs, n, (requests.get() - requestsBefore) / seconds, serverRequests / seconds,
-        delay.summary(), cpu.serverSeconds() / n, split, (int) errors.get() + schedule.failures.get(), (int) changed.getCount());
+        delay.summary(), cpu.serverSeconds() / n, split, (int) errors.get() + schedule.failures.get(),
+        (int) changed.getCount());
   }
 
   /** Like the page's setInterval: the next request is due one interval after this one, answered or not. */

@@ -77,7 +77,8 @@ final class Report {
     if (genpay != null) {
       md.append("### Push: ").append(genpay.streams()).append(" open SSE streams, one change each at ")
           .append(options.rate()).append("/s, ").append(options.sources()).append(" client source address(es)\n\n");
-      md.append("| server | commit → client p50 | p99 | max | trigger sent → client p50 | p99 | max | live heap/stream |")
+      md.append("| server | commit → client p50 | p99 | max | trigger sent → client p50 | p99 | max |")
+          .append(" live heap/stream |")
           .append(" other memory (PSS)/stream | memory/stream | CPU ms/change | missing |\n")
           .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       row(md, genpay);

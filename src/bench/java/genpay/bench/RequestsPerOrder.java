@@ -48,7 +48,14 @@ final class RequestsPerOrder {
             + "q.dispatchEvent(new Event('change'));", String.valueOf(videos));
         browser.click("#submit");
         browser.click("#pay");
-        Object playable = browser.awaitScript(AWAIT_VIDEOS, videos);
+        Object playable;
+        try {
+          playable = browser.awaitScript(AWAIT_VIDEOS, videos);
+        } catch (IllegalStateException timedOut) {
+          throw new IllegalStateException("order " + order + " did not finish: the page at " + browser.url()
+              + " says " + browser.run("return document.body.innerText.slice(0, 600);") + "\nengine log:\n"
+              + engine.logTail(30), timedOut);
+        }
         if (((Number) playable).intValue() != videos) {
           throw new IllegalStateException("order " + order + " ended with " + playable + " playable videos");
         }

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Signed checkout.session.completed events for distinct pending orders, each sender sending its next event
- * when the last was answered (a closed loop), at rising concurrency until the rate stops rising.
+ * when the last was answered (a closed loop), at rising concurrency until two levels in a row add less than 5 %.
  */
 final class WebhookRun {
 
@@ -26,6 +26,7 @@ final class WebhookRun {
                             int[] concurrencies, java.nio.file.Path profiles) throws Exception {
     List<Level> levels = new ArrayList<>();
     double best = 0;
+    int flat = 0;
     for (int concurrency : concurrencies) {
       List<String> orders = client.createOrders(perLevel);
       Profile profiling = profiles == null ? null : Profile.start(engine, Bench.PROFILER);
@@ -36,8 +37,9 @@ final class WebhookRun {
       levels.add(level);
       System.out.printf("  webhooks at concurrency %d: %.0f applied/s, %s, errors %d; %s%n", concurrency,
           level.appliedPerSecond, level.latency.line(), level.errors, level.cpuSplit);
-      if (levels.size() >= 3 && level.appliedPerSecond < best * 1.05) {
-        break; // no longer rising
+      flat = level.appliedPerSecond < best * 1.05 ? flat + 1 : 0;
+      if (flat == 2) {
+        break; // two levels in a row without 5 % more: the rate has stopped rising
       }
       best = Math.max(best, level.appliedPerSecond);
     }

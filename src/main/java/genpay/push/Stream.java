@@ -13,6 +13,8 @@ final class Stream {
 
   final String type;
   final String id;
+  /** Which of the hub's keep-alive ticks this stream's comment goes out on. */
+  final int keepAliveSlot;
   private final HttpServerResponse response;
   private long lastVersion;
   private JsonObject waiting;
@@ -20,9 +22,10 @@ final class Stream {
   private boolean started;
   private boolean closed;
 
-  Stream(String type, String id, HttpServerResponse response, long lastEventId) {
+  Stream(String type, String id, HttpServerResponse response, long lastEventId, int keepAliveSlot) {
     this.type = type;
     this.id = id;
+    this.keepAliveSlot = keepAliveSlot;
     this.response = response;
     this.lastVersion = lastEventId;
     response.drainHandler(drained -> {

@@ -21,6 +21,8 @@ final class SseClient {
 
   final List<Event> events = new CopyOnWriteArrayList<>();
   final List<String> comments = new CopyOnWriteArrayList<>();
+  /** When the first comment line (a keep-alive) arrived, in System.nanoTime(). */
+  final Promise<Long> firstComment = Promise.promise();
   final Promise<Void> ended = Promise.promise();
   HttpClientResponse response;
   String retry;
@@ -70,6 +72,7 @@ final class SseClient {
       for (String line : block.split("\n")) {
         if (line.startsWith(":")) {
           comments.add(line);
+          firstComment.tryComplete(System.nanoTime());
         } else if (line.startsWith("retry: ")) {
           retry = line.substring(7);
         } else if (line.startsWith("id: ")) {

@@ -172,6 +172,30 @@ class SseProtocolTest {
   }
 
   @Test
+  void keepAlivesComeEvery15SecondsSpreadOverTheStreamsNotAllAtOnce() {
+    String sessionId = genpay.order(1, "a quiet harbour");
+    List<Future<Long>> keepAlives = new ArrayList<>();
+    List<SseClient> streams = new ArrayList<>();
+    long opened = System.nanoTime();
+    for (int i = 0; i < 24; i++) {
+      SseClient stream = open("/api/events/session/" + sessionId, null);
+      streams.add(stream);
+      keepAlives.add(stream.firstComment.future());
+    }
+    await(Future.all(keepAlives).timeout(20, TimeUnit.SECONDS));
+    List<Long> arrivals = keepAlives.stream().map(Future::result).sorted().toList();
+    for (SseClient stream : streams) {
+      assertEquals(": keep-alive", stream.comments.get(0));
+      stream.response.request().connection().close();
+    }
+    assertTrue(arrivals.get(arrivals.size() - 1) - opened <= TimeUnit.SECONDS.toNanos(17),
+        "every stream hears from the server within 15 s and a tick");
+    // All at once, 10 000 streams stalled the event loops (BENCHMARKS.md); each tick now takes a fifteenth.
+    assertTrue(arrivals.get(arrivals.size() - 1) - arrivals.get(0) >= TimeUnit.SECONDS.toNanos(2),
+        "keep-alives spread over several ticks: " + arrivals.stream().map(at -> (at - opened) / 1_000_000).toList());
+  }
+
+  @Test
   void aReaderThatStopsReadingIsDisconnected() throws Exception {
     // Every event carries the 20k-character prompt: a reader that stops reading fills its buffers quickly.
     JsonObject session = paidOrder(10, "x".repeat(20_000));
