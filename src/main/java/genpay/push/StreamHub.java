@@ -95,8 +95,8 @@ public final class StreamHub {
   }
 
   /**
-   * Keep-alives are spread over the ticks: written to every stream at once, 10 000 of them stalled the event
-   * loops for tens of milliseconds every 15 s, and every change in that window waited (scripts/bench).
+   * Keep-alives are spread over the ticks: written to every stream on one tick, 10 000 writes went out in one
+   * burst every 15 s and changes arriving meanwhile queued behind it (BENCHMARKS.md, push).
    */
   private void tick(long now) {
     int dueSlot = (int) (ticks++ % KEEP_ALIVE_SLOTS);
