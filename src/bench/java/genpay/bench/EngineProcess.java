@@ -8,8 +8,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The engine as users run it: `java -jar target/genpay.jar`, a child process with its embedded Redis and a data
@@ -34,7 +40,7 @@ final class EngineProcess implements AutoCloseable {
   static EngineProcess start(Path jar, String heap, boolean preTouched, List<String> jvmOptions, int port,
                              Map<String, String> settings) throws Exception {
     Path dataDir = Files.createTempDirectory("genpay-bench-");
-    List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx" + heap));
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap));
     if (preTouched) {
       command.addAll(List.of("-Xms" + heap, "-XX:+AlwaysPreTouch"));
     }
@@ -93,18 +99,18 @@ final class EngineProcess implements AutoCloseable {
   }
 
   /** The engine's stop-the-world GC pauses in [from, to], from its GC log: "count, total ms, longest ms". */
-  String gcPauses(java.time.Instant from, java.time.Instant to) throws IOException {
-    java.time.Instant started = ProcessHandle.of(pid()).flatMap(handle -> handle.info().startInstant())
+  String gcPauses(Instant from, Instant to) throws IOException {
+    Instant started = ProcessHandle.of(pid()).flatMap(handle -> handle.info().startInstant())
         .orElseThrow();
-    java.util.regex.Pattern pause = java.util.regex.Pattern.compile(
+    Pattern pause = Pattern.compile(
         "^\\[(\\d+\\.\\d+)s\\].* Pause .* (\\d+\\.\\d+)ms$");
     int count = 0;
     double total = 0;
     double longest = 0;
     for (String line : Files.readAllLines(dataDir.resolve("gc.log"))) {
-      java.util.regex.Matcher match = pause.matcher(line);
+      Matcher match = pause.matcher(line);
       if (match.matches()) {
-        java.time.Instant at = started.plusMillis((long) (Double.parseDouble(match.group(1)) * 1000));
+        Instant at = started.plusMillis((long) (Double.parseDouble(match.group(1)) * 1000));
         if (!at.isBefore(from) && !at.isAfter(to)) {
           double ms = Double.parseDouble(match.group(2));
           count++;
@@ -128,11 +134,11 @@ final class EngineProcess implements AutoCloseable {
   @Override
   public void close() throws Exception {
     process.destroy(); // SIGTERM: the engine's hook stops its Redis
-    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
     }
     try (var files = Files.walk(dataDir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     }
   }
 }
