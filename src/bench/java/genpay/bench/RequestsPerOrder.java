@@ -2,6 +2,7 @@ package genpay.bench;
 
 import genpay.browser.Browser;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,24 +16,6 @@ final class RequestsPerOrder {
   record Result(int orders, int videosPerOrder, Map<String, Double> perOrderByRoute, double browserApiPerOrder,
                 double allPerOrder) {
   }
-
-  /** Resolves once every <video> can play and the page says the order is ready. */
-  private static final String AWAIT_VIDEOS = """
-      const done = arguments[arguments.length - 1];
-      const expected = arguments[0];
-      const check = () => {
-        const videos = [...document.querySelectorAll('video')];
-        if (videos.length === expected && videos.every(v => v.readyState >= 2)
-            && document.getElementById('headline').textContent === 'Your videos are ready') {
-          done(videos.length);
-          return true;
-        }
-        videos.forEach(v => v.addEventListener('loadeddata', check, {once: true}));
-        return false;
-      };
-      if (!check()) { new MutationObserver(check).observe(document.body, {subtree: true, childList: true,
-        characterData: true}); }
-      """;
 
   private RequestsPerOrder() {
   }
@@ -48,15 +31,15 @@ final class RequestsPerOrder {
             + "q.dispatchEvent(new Event('change'));", String.valueOf(videos));
         browser.click("#submit");
         browser.click("#pay");
-        Object playable;
+        JsonArray playable;
         try {
-          playable = browser.awaitScript(AWAIT_VIDEOS, videos);
+          playable = (JsonArray) browser.awaitScript(Browser.AWAIT_VIDEOS, videos);
         } catch (IllegalStateException timedOut) {
           throw new IllegalStateException("order " + order + " did not finish: the page at " + browser.url()
               + " says " + browser.run("return document.body.innerText.slice(0, 600);") + "\nengine log:\n"
               + engine.logTail(30), timedOut);
         }
-        if (((Number) playable).intValue() != videos) {
+        if (playable.size() != videos) {
           throw new IllegalStateException("order " + order + " ended with " + playable + " playable videos");
         }
       }

@@ -31,6 +31,24 @@ public final class Browser implements AutoCloseable {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+  /** Resolves once every <video> of the page can play (readyState >= 2) and the order says it is ready. */
+  public static final String AWAIT_VIDEOS = """
+      const done = arguments[arguments.length - 1];
+      const expected = arguments[0];
+      const check = () => {
+        const videos = [...document.querySelectorAll('video')];
+        if (videos.length === expected && videos.every(v => v.readyState >= 2)
+            && document.getElementById('headline').textContent === 'Your videos are ready') {
+          done(videos.map(v => v.readyState));
+          return true;
+        }
+        videos.forEach(v => v.addEventListener('loadeddata', check, {once: true}));
+        return false;
+      };
+      if (!check()) { new MutationObserver(check).observe(document.body, {subtree: true, childList: true,
+        characterData: true}); }
+      """;
+
   private final Process driver;
   private final WebClient client;
   private final String base;

@@ -51,24 +51,6 @@ class PurchaseInBrowserTest {
       record();
       """;
 
-  /** Resolves once every <video> of the page can play (readyState >= 2) and the order says it is ready. */
-  private static final String AWAIT_VIDEOS = """
-      const done = arguments[arguments.length - 1];
-      const expected = arguments[0];
-      const check = () => {
-        const videos = [...document.querySelectorAll('video')];
-        if (videos.length === expected && videos.every(v => v.readyState >= 2)
-            && document.getElementById('headline').textContent === 'Your videos are ready') {
-          done(videos.map(v => v.readyState));
-          return true;
-        }
-        videos.forEach(v => v.addEventListener('loadeddata', check, {once: true}));
-        return false;
-      };
-      if (!check()) { new MutationObserver(check).observe(document.body, {subtree: true, childList: true,
-        characterData: true}); }
-      """;
-
   private static final String AWAIT_TEXT = """
       const done = arguments[arguments.length - 1];
       const [selector, fragment] = arguments;
@@ -96,7 +78,7 @@ class PurchaseInBrowserTest {
     browser.click("#pay");
     browser.find("#files .file");
     browser.run(RECORD_PROGRESS);
-    JsonArray states = (JsonArray) browser.awaitScript(AWAIT_VIDEOS, 2);
+    JsonArray states = (JsonArray) browser.awaitScript(Browser.AWAIT_VIDEOS, 2);
     assertEquals(2, states.size());
     states.forEach(state -> assertTrue(((Number) state).intValue() >= 2, "a playable <video>: " + states));
     browser.screenshot(Path.of("target", "screenshots", "purchase-complete.png"));
