@@ -1,6 +1,6 @@
 -- One file's progress at the provider. Moves only forward (pending -> in_progress -> terminal), progress
 -- never falls, a terminal file never changes. When the last file ends, the session ends with it.
--- KEYS[1] file:{id}   KEYS[2] session:{id}
+-- KEYS[1] file:{id}   KEYS[2] session:{id}   KEYS[3] files:active
 -- ARGV[1] now (ms)   ARGV[2] status   ARGV[3] progress 0-100   ARGV[4] url   ARGV[5] thumbnail url
 -- ARGV[6] error ('' for none)   ARGV[7] provider id ('' keeps the stored one)
 local rank = {pending = 0, in_progress = 1, completed = 2, failed = 2, timeout = 2}
@@ -40,6 +40,9 @@ if current == 'pending' and ARGV[2] ~= 'pending' then
 end
 redis.call('HINCRBY', KEYS[1], 'version', 1)
 redis.call('HINCRBY', KEYS[2], 'version', 1)
+if rank[ARGV[2]] == 2 then
+  redis.call('ZREM', KEYS[3], redis.call('HGET', KEYS[1], 'id'))
+end
 redis.call('HSET', KEYS[2], 'updatedAt', ARGV[1])
 if rank[ARGV[2]] == 2 and redis.call('HGET', KEYS[2], 'status') == 'processing' then
   local ids = cjson.decode(redis.call('HGET', KEYS[2], 'fileIds'))

@@ -1,5 +1,7 @@
 -- Payment confirmed: pending -> processing and the order's N generation jobs, all or nothing.
--- KEYS[1] session:{id}   KEYS[2] sessions:pending   KEYS[3] jobs:generation
+-- Each file remembers its job's entry id, and joins files:active until it ends, so a job lost with its
+-- stream (deleted, or never delivered) is found and queued again.
+-- KEYS[1] session:{id}   KEYS[2] sessions:pending   KEYS[3] jobs:generation   KEYS[4] files:active
 -- ARGV[1] session id   ARGV[2] now (ms)   ARGV[3] ttl (s)   ARGV[4] stripe:event:{id} or ''
 -- ARGV[5..] fresh file ids, at least videoCount of them
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -23,7 +25,9 @@ for i = 1, count do
              'status', 'pending', 'progress', '0', 'version', '1', 'error', '',
              'createdAt', ARGV[2], 'updatedAt', ARGV[2])
   redis.call('EXPIRE', file_key, ARGV[3])
-  redis.call('XADD', KEYS[3], '*', 'sessionId', ARGV[1], 'fileId', file_id)
+  local entry = redis.call('XADD', KEYS[3], '*', 'sessionId', ARGV[1], 'fileId', file_id)
+  redis.call('HSET', file_key, 'jobEntry', entry)
+  redis.call('ZADD', KEYS[4], ARGV[2], file_id)
 end
 redis.call('HSET', KEYS[1], 'status', 'processing', 'fileIds', cjson.encode(ids),
            'paidAt', ARGV[2], 'updatedAt', ARGV[2])

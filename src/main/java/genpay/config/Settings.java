@@ -20,6 +20,7 @@ public record Settings(
     int embeddedRedisPort,
     String dataDir,
     String redisAppendFsync,
+    int redisTimeoutMs,
     String stripeSecretKey,
     List<String> stripeWebhookSecrets,
     String stripePriceId,
@@ -59,6 +60,7 @@ public record Settings(
   /** The keys this engine reads; anything else in the file is reported, not silently ignored. */
   public static final List<String> KEYS = List.of(
       "PORT", "APP_URL", "REDIS_URL", "EMBEDDED_REDIS_PORT", "DATA_DIR", "REDIS_APPENDFSYNC",
+      "REDIS_TIMEOUT_MS",
       "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_ID", "STRIPE_PUBLISHABLE_KEY", "PRICE_AMOUNT",
       "PRICE_CURRENCY", "SESSION_TTL_DAYS", "GENERATION_API_URL", "GENERATION_API_TOKEN",
       "SANDBOX_GENERATION_SECONDS", "SANDBOX_PROVIDER_FAULTS", "CLUSTER", "CLUSTER_HOST",
@@ -146,6 +148,7 @@ public record Settings(
     return new Settings(
         port, appUrl, redisUrl.isEmpty() ? null : redisUrl,
         source.integer("EMBEDDED_REDIS_PORT", 0, 0, 65535), dataDir, fsync,
+        source.integer("REDIS_TIMEOUT_MS", 3_000, 100, 60_000),
         sandbox ? null : secretKey, webhookSecrets, priceId, publishableKey,
         source.integer("PRICE_AMOUNT", 500, 50, 99_999_999), currency,
         source.integer("SESSION_TTL_DAYS", 30, 1, 365),
@@ -197,7 +200,7 @@ public record Settings(
 
   /** The same settings with the Redis the engine actually uses (the embedded one's address, once it runs). */
   public Settings withRedisUrl(String url) {
-    return new Settings(port, appUrl, url, embeddedRedisPort, dataDir, redisAppendFsync,
+    return new Settings(port, appUrl, url, embeddedRedisPort, dataDir, redisAppendFsync, redisTimeoutMs,
         stripeSecretKey, stripeWebhookSecrets, stripePriceId, stripePublishableKey, priceAmount, priceCurrency, sessionTtlDays,
         generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,

@@ -3,6 +3,7 @@ package genpay.generation;
 import genpay.config.Settings;
 import genpay.sessions.StageTimers;
 import genpay.redis.RedisClients;
+import genpay.sessions.RedisKeys;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -27,6 +28,8 @@ public final class GenerationWorkerVerticle extends VerticleBase {
   private static final int READ_BATCH = 100;
   private static final int CLAIM_BATCH = 100;
   private static final int HEARTBEAT_BATCH = 500;
+  private static final int RECOVER_BATCH = 200;
+  private static final long RETRY_MS = 1_000;
 
   private final Settings settings;
   private final MeterRegistry registry;
@@ -36,6 +39,11 @@ public final class GenerationWorkerVerticle extends VerticleBase {
   private JobFollower follower;
   private String consumer;
   private volatile boolean running;
+  /** Set when a read failed or came late: Redis may have handed this consumer entries it never saw. */
+  private boolean ownPendingUnread = true;
+  /** Where the next XAUTOCLAIM step goes on, so a pass reaches past live entries. */
+  private String claimCursor = JobQueue.CLAIM_START;
+  private boolean maintaining;
 
   private final StageTimers stages;
 
@@ -48,10 +56,10 @@ public final class GenerationWorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     redis = RedisClients.create(vertx, settings.redisUrl(), "generation");
-    queue = new JobQueue(redis);
+    queue = new JobQueue(redis, settings.redisTimeoutMs());
     provider = new ProviderClient(vertx, settings.effectiveProviderUrl(), settings.effectiveProviderToken(),
         settings.providerRequestTimeoutMs(), 6, new Backoff(500, 15_000), registry);
-    follower = new JobFollower(vertx, provider, queue, new JobFollower.Schedule(
+    follower = new JobFollower(vertx, provider, queue, new JobFlow.Schedule(
         settings.generationTimeoutSeconds() * 1000L, settings.followFirstDelayMs(), settings.followMaxDelayMs(),
         new Backoff(1_000, 30_000)), registry, stages);
     consumer = "worker-" + ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -59,12 +67,11 @@ public final class GenerationWorkerVerticle extends VerticleBase {
         .description("Jobs this node follows now").register(registry);
     running = true;
     long claimIdleMs = settings.workerClaimIdleSeconds() * 1000L;
-    vertx.setPeriodic(Math.max(250, claimIdleMs / 3), id -> keepAliveAndClaim(claimIdleMs));
-    return ensureGroupThenRead().map(v -> {
-      LOG.info("generation: worker {} reading {} (claims jobs idle for {} s)", consumer, "jobs:generation",
-          settings.workerClaimIdleSeconds());
-      return v;
-    });
+    vertx.setPeriodic(Math.max(250, claimIdleMs / 3), id -> maintain(claimIdleMs));
+    ensureGroupThenRead();
+    LOG.info("generation: worker {} reading {} (claims jobs idle for {} s)", consumer, RedisKeys.GENERATION_JOBS,
+        settings.workerClaimIdleSeconds());
+    return Future.succeededFuture();
   }
 
   @Override
@@ -77,18 +84,24 @@ public final class GenerationWorkerVerticle extends VerticleBase {
   }
 
   /** Start-up does not wait for Redis: the worker keeps trying and starts reading as soon as it can. */
-  private Future<Void> ensureGroupThenRead() {
+  private void ensureGroupThenRead() {
+    if (!running) {
+      return;
+    }
     queue.ensureGroup()
         .onSuccess(v -> readLoop())
         .onFailure(failure -> {
           LOG.warn("generation: queue not ready ({}), retrying", failure.getMessage());
-          vertx.setTimer(1_000, id -> ensureGroupThenRead());
+          vertx.setTimer(RETRY_MS, id -> ensureGroupThenRead());
         });
-    return Future.succeededFuture();
   }
 
   private void readLoop() {
     if (!running) {
+      return;
+    }
+    if (ownPendingUnread) {
+      readOwnPending("0");
       return;
     }
     int room = settings.workerMaxInFlight() - follower.inFlight();
@@ -101,31 +114,88 @@ public final class GenerationWorkerVerticle extends VerticleBase {
           jobs.forEach(follower::follow);
           readLoop();
         })
-        .onFailure(failure -> {
-          if (running) {
-            LOG.warn("generation: reading jobs failed ({}), retrying", failure.getMessage());
-            vertx.setTimer(1_000, id -> readLoop());
-          }
-        });
+        .onFailure(this::readFailed);
   }
 
-  private void keepAliveAndClaim(long claimIdleMs) {
-    List<String> mine = new ArrayList<>(follower.jobs().keySet());
-    List<Future<Void>> beats = new ArrayList<>();
-    for (int from = 0; from < mine.size(); from += HEARTBEAT_BATCH) {
-      beats.add(queue.heartbeat(consumer, mine.subList(from, Math.min(mine.size(), from + HEARTBEAT_BATCH))));
+  /** Follows every entry Redis counts as this consumer's, a page at a time, then goes back to new ones. */
+  private void readOwnPending(String afterId) {
+    queue.readOwnPending(consumer, afterId, READ_BATCH)
+        .onSuccess(jobs -> {
+          jobs.forEach(follower::follow);
+          if (jobs.size() < READ_BATCH) {
+            ownPendingUnread = false;
+            readLoop();
+          } else {
+            readOwnPending(jobs.get(jobs.size() - 1).entryId());
+          }
+        })
+        .onFailure(this::readFailed);
+  }
+
+  private void readFailed(Throwable failure) {
+    if (!running) {
+      return;
     }
-    Future.all(beats)
-        .compose(v -> queue.claimAbandoned(consumer, claimIdleMs, CLAIM_BATCH))
-        .onSuccess(claimed -> {
-          for (Job job : claimed) {
-            if (!follower.jobs().containsKey(job.entryId())) {
+    // A read that timed out may still have been served: its entries are this consumer's now.
+    ownPendingUnread = true;
+    if (JobQueue.isNoGroup(failure)) {
+      LOG.warn("generation: the job stream or its group is gone, creating it again");
+      ensureGroupThenRead();
+      return;
+    }
+    LOG.warn("generation: reading jobs failed ({}), retrying", failure.getMessage());
+    vertx.setTimer(RETRY_MS, id -> readLoop());
+  }
+
+  /**
+   * Every few seconds: keep this worker's jobs from looking abandoned, claim the jobs of workers that died,
+   * queue again jobs lost with their stream, and forget consumers of workers long gone. One round at a time.
+   */
+  private void maintain(long claimIdleMs) {
+    if (maintaining || !running) {
+      return;
+    }
+    maintaining = true;
+    heartbeat()
+        .compose(v -> queue.claimAbandoned(consumer, claimIdleMs, CLAIM_BATCH, claimCursor))
+        .compose(round -> {
+          claimCursor = round.nextCursor();
+          for (Job job : round.jobs()) {
+            if (!follower.follows(job.entryId())) {
               LOG.info("session {}: job {} claimed from a worker that stopped answering", job.sessionId(),
                   job.entryId());
             }
             follower.follow(job);
           }
+          return queue.recoverLost(System.currentTimeMillis(), claimIdleMs, RECOVER_BATCH);
         })
-        .onFailure(failure -> LOG.warn("generation: claim round failed: {}", failure.getMessage()));
+        .compose(requeued -> {
+          if (!requeued.isEmpty()) {
+            LOG.warn("generation: {} job(s) were missing from the stream and are queued again", requeued.size());
+          }
+          return queue.pruneConsumers(consumer, claimIdleMs);
+        })
+        .onSuccess(removed -> {
+          if (removed > 0) {
+            LOG.info("generation: removed {} consumer(s) of workers gone for {} s", removed, claimIdleMs / 1000);
+          }
+        })
+        .onFailure(failure -> {
+          if (JobQueue.isNoGroup(failure)) {
+            claimCursor = JobQueue.CLAIM_START;
+            queue.ensureGroup();
+          }
+          LOG.warn("generation: maintenance round failed: {}", failure.getMessage());
+        })
+        .onComplete(done -> maintaining = false);
+  }
+
+  private Future<Void> heartbeat() {
+    List<String> mine = follower.entryIds();
+    List<Future<Void>> beats = new ArrayList<>();
+    for (int from = 0; from < mine.size(); from += HEARTBEAT_BATCH) {
+      beats.add(queue.heartbeat(consumer, mine.subList(from, Math.min(mine.size(), from + HEARTBEAT_BATCH))));
+    }
+    return Future.all(beats).mapEmpty();
   }
 }

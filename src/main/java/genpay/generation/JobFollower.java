@@ -2,6 +2,8 @@ package genpay.generation;
 
 import genpay.config.Addresses;
 import genpay.config.BusReplies;
+import genpay.generation.JobFlow.Action;
+import genpay.generation.JobFlow.Event;
 import genpay.sessions.FileStatus;
 import genpay.sessions.FileUpdate;
 import genpay.sessions.StageTimers;
@@ -15,117 +17,157 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Follows each job from the provider's start to a terminal file, on timers: waiting costs no thread.
- * A job is acknowledged only once its terminal state is stored; until then it stays pending in the
- * stream, and a worker that claims it resumes from the stored provider id.
+ * Performs what each job's {@link JobFlow} asks for (store reads and writes, provider calls, timers) and
+ * reports the outcomes back to it: waiting costs no thread. A job is acknowledged only once its terminal
+ * state is stored; until then it stays pending in the stream, and a worker that claims it resumes from the
+ * stored provider id. Jobs are followed once per file, however many stream entries name the file.
  */
 public final class JobFollower {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobFollower.class);
-  private static final long STORE_RETRY_MS = 1_000;
-  private static final double FOLLOW_GROWTH = 1.5;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
-  /** The schedule and limits of following. */
-  public record Schedule(long timeoutMs, long firstDelayMs, long maxDelayMs, Backoff startBackoff) {
+  /** One file being followed: its state machine, the stream entries to acknowledge, its deadline timer. */
+  private static final class Followed {
+    final Job job;
+    final JobFlow flow;
+    final Set<String> entryIds = ConcurrentHashMap.newKeySet();
+    long deadlineTimer = -1;
+
+    Followed(Job job, JobFlow flow) {
+      this.job = job;
+      this.flow = flow;
+      entryIds.add(job.entryId());
+    }
   }
 
   private final Vertx vertx;
   private final EventBus bus;
   private final ProviderClient provider;
   private final JobQueue queue;
-  private final Schedule schedule;
+  private final JobFlow.Schedule schedule;
   private final MeterRegistry registry;
   private final StageTimers stages;
-  private final Map<String, Job> inFlight = new ConcurrentHashMap<>();
-  /** When each followed job started at the provider, for the generation-duration timer. */
-  private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
+  private final Map<String, Followed> byFile = new ConcurrentHashMap<>();
   private final Random random = new Random();
   private volatile boolean stopped;
 
-  public JobFollower(Vertx vertx, ProviderClient provider, JobQueue queue, Schedule schedule, MeterRegistry registry,
-                     StageTimers stages) {
-    this.stages = stages;
+  public JobFollower(Vertx vertx, ProviderClient provider, JobQueue queue, JobFlow.Schedule schedule,
+                     MeterRegistry registry, StageTimers stages) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.provider = provider;
     this.queue = queue;
     this.schedule = schedule;
     this.registry = registry;
+    this.stages = stages;
   }
 
   public int inFlight() {
-    return inFlight.size();
+    return byFile.size();
   }
 
-  public Map<String, Job> jobs() {
-    return inFlight;
+  /** The stream entries of every job this worker follows now. */
+  public List<String> entryIds() {
+    List<String> ids = new ArrayList<>();
+    byFile.values().forEach(followed -> ids.addAll(followed.entryIds));
+    return ids;
+  }
+
+  public boolean follows(String entryId) {
+    return byFile.values().stream().anyMatch(followed -> followed.entryIds.contains(entryId));
   }
 
   public void stop() {
     stopped = true;
   }
 
-  /** Takes a job unless this worker already follows it. */
+  /** Takes a job unless this worker already follows its file; then the entry is acknowledged with it. */
   public void follow(Job job) {
     if (job.fileId() == null || job.sessionId() == null) {
-      LOG.warn("job {}: malformed entry, acknowledged without work", job.entryId());
-      queue.ack(job.entryId());
+      LOG.warn("job {}: malformed or deleted entry, acknowledged without work", job.entryId());
+      queue.ack(List.of(job.entryId()));
       return;
     }
-    if (inFlight.putIfAbsent(job.entryId(), job) != null) {
+    Followed fresh = new Followed(job, new JobFlow(job.fileId(), job.sessionId(), schedule, random));
+    Followed existing = byFile.putIfAbsent(job.fileId(), fresh);
+    if (existing != null) {
+      existing.entryIds.add(job.entryId());
       return;
     }
-    resume(job);
+    perform(fresh, fresh.flow.begin());
   }
 
-  private void resume(Job job) {
-    if (stopped) {
-      return;
+  private void on(Followed followed, Event event) {
+    if (!stopped) {
+      perform(followed, followed.flow.on(event));
     }
+  }
+
+  private void perform(Followed followed, List<Action> actions) {
+    for (Action action : actions) {
+      switch (action.kind()) {
+        case READ_FILE -> later(action.delayMs(), () -> readFile(followed));
+        case ARM_DEADLINE -> followed.deadlineTimer = vertx.setTimer(
+            Math.max(1, action.atMillis() - System.currentTimeMillis()),
+            id -> on(followed, new JobFlow.DeadlinePassed(System.currentTimeMillis())));
+        case START -> later(action.delayMs(), () -> start(followed));
+        case POLL -> later(action.delayMs(), () -> poll(followed));
+        case STORE_PROGRESS -> store(action.update())
+            .onComplete(stored -> on(followed, new JobFlow.ProgressStored(stored.succeeded())));
+        case STORE_TERMINAL -> later(action.delayMs(), () -> storeTerminal(followed, action.update()));
+        case ACK -> later(action.delayMs(), () -> queue.ack(List.copyOf(followed.entryIds)).onComplete(acked ->
+            on(followed, acked.succeeded() ? new JobFlow.Acked() : new JobFlow.AckFailed())));
+        case FORGET -> forget(followed, action.outcome());
+      }
+    }
+  }
+
+  private void later(long delayMs, Runnable step) {
+    if (delayMs <= 0) {
+      step.run();
+    } else {
+      vertx.setTimer(delayMs, id -> {
+        if (!stopped) {
+          step.run();
+        }
+      });
+    }
+  }
+
+  private void readFile(Followed followed) {
+    Job job = followed.job;
     bus.<JsonObject>request(Addresses.SESSIONS_FILE_GET, new JsonObject().put("fileId", job.fileId()))
         .map(Message::body)
         .onSuccess(file -> {
-          FileStatus status = FileStatus.fromWire(file.getString("status"));
-          if (status.terminal()) {
-            finish(job, status.wire());
-            return;
-          }
           JsonObject worker = file.getJsonObject("worker");
-          long paidAt = worker.getLong("createdAt");
-          long deadline = paidAt + schedule.timeoutMs();
           String providerId = worker.getString("providerId", "");
-          if (providerId.isEmpty()) {
-            start(job, paidAt, deadline, 1);
-          } else {
-            startedAt.put(job.entryId(), worker.getLong("startedAt", paidAt));
+          if (!providerId.isEmpty()) {
             LOG.info("session {}: file {} resumed at the provider ({})", job.sessionId(), job.fileId(), providerId);
-            poll(job, providerId, deadline, 0);
           }
+          on(followed, new JobFlow.FileRead(FileStatus.fromWire(file.getString("status")), providerId,
+              worker.getLong("createdAt"), worker.getLong("startedAt", 0L), System.currentTimeMillis()));
         })
         .onFailure(failure -> {
           if (BusReplies.isNotFound(failure)) {
             LOG.warn("session {}: file {} no longer exists, job dropped", job.sessionId(), job.fileId());
-            finish(job, "gone");
+            on(followed, new JobFlow.FileGone());
           } else {
-            vertx.setTimer(STORE_RETRY_MS, id -> resume(job));
+            on(followed, new JobFlow.StoreFailed());
           }
         });
   }
 
-  private void start(Job job, long paidAt, long deadline, int attempt) {
-    if (stopped) {
-      return;
-    }
-    if (System.currentTimeMillis() > deadline) {
-      timeOut(job);
-      return;
-    }
+  private void start(Followed followed) {
+    Job job = followed.job;
     bus.<JsonObject>request(Addresses.SESSIONS_GET, new JsonObject().put("sessionId", job.sessionId()))
         .map(reply -> reply.body().getString("prompt"))
         .compose(prompt -> provider.start(prompt, job.fileId()))
@@ -133,93 +175,61 @@ public final class JobFollower {
             .withProviderId(providerId)).map(providerId))
         .onSuccess(providerId -> {
           long now = System.currentTimeMillis();
-          startedAt.put(job.entryId(), now);
-          stages.paymentToGenerationStart(now - paidAt);
-          LOG.info("session {}: file {} started at the provider ({})", job.sessionId(), job.fileId(), providerId);
-          poll(job, providerId, deadline, schedule.firstDelayMs());
+          if (followed.flow.phase() == JobFlow.Phase.STARTING) {
+            stages.paymentToGenerationStart(now - followed.flow.paidAt());
+            LOG.info("session {}: file {} started at the provider ({})", job.sessionId(), job.fileId(), providerId);
+          }
+          on(followed, new JobFlow.Started(providerId, now));
         })
         .onFailure(failure -> {
-          if (failure instanceof ProviderException refused && !refused.retryable()) {
-            end(job, new FileUpdate(job.fileId(), job.sessionId(), FileStatus.FAILED, 0, "", "",
-                refused.getMessage(), ""));
-          } else {
-            long delay = schedule.startBackoff().delayMs(attempt, random);
-            LOG.info("session {}: file {} not started yet ({}), again in {} ms", job.sessionId(), job.fileId(),
-                failure.getMessage(), delay);
-            vertx.setTimer(delay, id -> start(job, paidAt, deadline, attempt + 1));
+          if (BusReplies.isNotFound(failure)) {
+            on(followed, new JobFlow.FileGone());
+            return;
           }
+          boolean retryable = !(failure instanceof ProviderException refused) || refused.retryable();
+          LOG.info("session {}: file {} not started yet ({}){}", job.sessionId(), job.fileId(), failure.getMessage(),
+              retryable ? ", will try again" : "");
+          on(followed, new JobFlow.StartFailed(retryable, failure.getMessage()));
         });
   }
 
-  private void poll(Job job, String providerId, long deadline, long delayMs) {
-    vertx.setTimer(Math.max(1, delayMs), timer -> {
-      if (stopped) {
-        return;
-      }
-      long next = Math.min(schedule.maxDelayMs(), Math.max(schedule.firstDelayMs(), (long) (delayMs * FOLLOW_GROWTH)));
-      provider.fetch(providerId)
-          .onSuccess(file -> {
-            FileUpdate update = new FileUpdate(job.fileId(), job.sessionId(), file.status(), file.progress(),
-                nonNull(file.url()), nonNull(file.thumbnailUrl()), file.status() == FileStatus.FAILED
-                ? nonNull(file.error()) : "", "");
-            if (file.status().terminal()) {
-              end(job, update);
-            } else if (System.currentTimeMillis() > deadline) {
-              timeOut(job);
-            } else {
-              store(update).onComplete(stored -> poll(job, providerId, deadline, next));
-            }
-          })
-          .onFailure(failure -> {
-            if (failure instanceof ProviderException refused && !refused.retryable()) {
-              end(job, new FileUpdate(job.fileId(), job.sessionId(), FileStatus.FAILED, 0, "", "",
-                  refused.getMessage(), ""));
-            } else if (System.currentTimeMillis() > deadline) {
-              timeOut(job);
-            } else {
-              poll(job, providerId, deadline, next);
-            }
-          });
-    });
+  private void poll(Followed followed) {
+    Job job = followed.job;
+    String providerId = followed.flow.providerId();
+    provider.fetch(providerId)
+        .onSuccess(file -> on(followed, new JobFlow.Polled(file.status(), file.progress(), nonNull(file.url()),
+            nonNull(file.thumbnailUrl()), nonNull(file.error()))))
+        .onFailure(failure -> {
+          boolean retryable = !(failure instanceof ProviderException refused) || refused.retryable();
+          LOG.warn("session {}: file {}: asking the provider about {} failed ({}){}", job.sessionId(), job.fileId(),
+              providerId, failure.getMessage(), retryable ? ", will ask again" : "");
+          on(followed, new JobFlow.PollFailed(retryable, failure.getMessage()));
+        });
   }
 
-  private void timeOut(Job job) {
-    long minutes = Math.max(1, schedule.timeoutMs() / 60_000);
-    end(job, new FileUpdate(job.fileId(), job.sessionId(), FileStatus.TIMEOUT, 0, "", "",
-        "The video was not ready within " + minutes + " minute" + (minutes == 1 ? "" : "s")
-            + ", so its generation was stopped.", ""));
-  }
-
-  /** Stores the terminal state (retrying while Redis is away), then acknowledges the job. */
-  private void end(Job job, FileUpdate terminal) {
+  private void storeTerminal(Followed followed, FileUpdate terminal) {
     store(terminal).onComplete(stored -> {
-      if (stored.failed() && !BusReplies.isNotFound(stored.cause())) {
-        if (!stopped) {
-          vertx.setTimer(STORE_RETRY_MS, id -> end(job, terminal));
+      if (stored.succeeded()) {
+        registry.counter("genpay.generations", "outcome", terminal.status().wire()).increment();
+        if (followed.flow.startedAt() > 0) {
+          stages.generation(System.currentTimeMillis() - followed.flow.startedAt());
         }
-        return;
+        on(followed, new JobFlow.TerminalStored());
+      } else if (BusReplies.isNotFound(stored.cause())) {
+        on(followed, new JobFlow.FileGone());
+      } else {
+        on(followed, new JobFlow.StoreFailed());
       }
-      registry.counter("genpay.generations", "outcome", terminal.status().wire()).increment();
-      Long started = startedAt.get(job.entryId());
-      if (started != null) {
-        stages.generation(System.currentTimeMillis() - started);
-      }
-      finish(job, terminal.status().wire());
     });
   }
 
-  private void finish(Job job, String outcome) {
-    queue.ack(job.entryId()).onComplete(acked -> {
-      if (acked.failed() && !stopped) {
-        vertx.setTimer(STORE_RETRY_MS, id -> finish(job, outcome));
-        return;
-      }
-      inFlight.remove(job.entryId());
-      startedAt.remove(job.entryId());
-      LOG.debug("job {}: done ({})", job.entryId(), outcome);
-      bus.publish(Addresses.GENERATION_JOB_DONE, new JsonObject().put("sessionId", job.sessionId())
-          .put("fileId", job.fileId()).put("outcome", outcome), LOCAL);
-    });
+  private void forget(Followed followed, String outcome) {
+    Job job = followed.job;
+    vertx.cancelTimer(followed.deadlineTimer);
+    byFile.remove(job.fileId(), followed);
+    LOG.debug("job {}: done ({})", job.entryId(), outcome);
+    bus.publish(Addresses.GENERATION_JOB_DONE, new JsonObject().put("sessionId", job.sessionId())
+        .put("fileId", job.fileId()).put("outcome", outcome), LOCAL);
   }
 
   private Future<JsonObject> store(FileUpdate update) {

@@ -47,11 +47,16 @@ public final class LuaScript {
   }
 
   public Future<Response> run(Redis redis, List<String> keys, List<String> args) {
+    return run(redis, keys, args, RedisClients.COMMAND_TIMEOUT_MS);
+  }
+
+  /** Bounded by {@code timeoutMs}; a script that timed out may still run afterwards. */
+  public Future<Response> run(Redis redis, List<String> keys, List<String> args, long timeoutMs) {
     return redis.send(request(Command.EVALSHA, sha1, keys, args))
         .recover(failure -> failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")
             ? redis.send(request(Command.EVAL, source, keys, args))
             : Future.failedFuture(failure))
-        .timeout(RedisClients.COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
   private static Request request(Command command, String script, List<String> keys, List<String> args) {

@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
 /** One pooled client per verticle: connections come back by themselves after Redis restarts. */
 public final class RedisClients {
 
-  /** A command that takes longer than this is treated as Redis being unavailable, never as a hang. */
+  /**
+   * A command that takes longer than this is treated as Redis being unavailable, never as a hang. It may
+   * still run later: every caller treats a timed-out write as "maybe applied" (REDIS_TIMEOUT_MS sets it).
+   */
   public static final long COMMAND_TIMEOUT_MS = 3_000;
 
   private RedisClients() {
   }
 
-  /** {@code poolName} names the pool's metrics; each client needs its own. */
   /** A command bounded by {@link #COMMAND_TIMEOUT_MS}: a Redis that does not answer is a failure, not a hang. */
   public static Future<Response> send(Redis redis, Request request) {
     return send(redis, request, COMMAND_TIMEOUT_MS);
@@ -29,6 +31,7 @@ public final class RedisClients {
     return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
+  /** {@code poolName} names the pool's metrics; each client needs its own. */
   public static Redis create(Vertx vertx, String redisUrl, String poolName) {
     RedisOptions options = new RedisOptions()
         .setConnectionString(redisUrl)

@@ -5,6 +5,8 @@ public final class RedisKeys {
 
   public static final String PENDING_SESSIONS = "sessions:pending";
   public static final String GENERATION_JOBS = "jobs:generation";
+  /** Files paid for and not ended yet, scored by when each was last checked for a job in the stream. */
+  public static final String ACTIVE_FILES = "files:active";
 
   private RedisKeys() {
   }

@@ -31,11 +31,17 @@ public final class SessionRepository {
   private final Redis redis;
   private final Clock clock;
   private final long ttlSeconds;
+  private final long timeoutMs;
 
   public SessionRepository(Redis redis, Clock clock, int ttlDays) {
+    this(redis, clock, ttlDays, RedisClients.COMMAND_TIMEOUT_MS);
+  }
+
+  public SessionRepository(Redis redis, Clock clock, int ttlDays, long timeoutMs) {
     this.redis = redis;
     this.clock = clock;
     this.ttlSeconds = TimeUnit.DAYS.toSeconds(ttlDays);
+    this.timeoutMs = timeoutMs;
   }
 
   /** Stores a new pending order. Storing the same session id again changes nothing. */
@@ -52,12 +58,13 @@ public final class SessionRepository {
     addField(args, "locale", order.locale());
     addField(args, "amountTotal", String.valueOf(order.amountTotal()));
     addField(args, "currency", order.currency());
-    return CREATE.run(redis, List.of(RedisKeys.session(order.sessionId()), RedisKeys.PENDING_SESSIONS), args)
+    return CREATE.run(redis, List.of(RedisKeys.session(order.sessionId()), RedisKeys.PENDING_SESSIONS), args,
+            timeoutMs)
         .map(Snapshots::parse);
   }
 
   public Future<ScriptResult> read(String sessionId) {
-    return READ.run(redis, List.of(RedisKeys.session(sessionId)), List.of()).map(Snapshots::parse);
+    return READ.run(redis, List.of(RedisKeys.session(sessionId)), List.of(), timeoutMs).map(Snapshots::parse);
   }
 
   /**
@@ -71,7 +78,8 @@ public final class SessionRepository {
       args.add(UUID.randomUUID().toString());
     }
     return PAID.run(redis,
-            List.of(RedisKeys.session(sessionId), RedisKeys.PENDING_SESSIONS, RedisKeys.GENERATION_JOBS), args)
+            List.of(RedisKeys.session(sessionId), RedisKeys.PENDING_SESSIONS, RedisKeys.GENERATION_JOBS,
+                RedisKeys.ACTIVE_FILES), args, timeoutMs)
         .map(Snapshots::parse);
   }
 
@@ -86,28 +94,29 @@ public final class SessionRepository {
     String allowed = from.stream().map(SessionStatus::wire).collect(Collectors.joining(" "));
     return TRANSITION.run(redis, List.of(RedisKeys.session(sessionId), RedisKeys.PENDING_SESSIONS),
             List.of(sessionId, now(), allowed, target.wire(), error == null ? "" : error, eventKey(eventId),
-                String.valueOf(ttlSeconds)))
+                String.valueOf(ttlSeconds)), timeoutMs)
         .map(Snapshots::parse);
   }
 
   /** A file moves forward at the provider; the session's version moves with it, and it ends with its last file. */
   public Future<ScriptResult> updateFile(FileUpdate update) {
     int progress = Math.max(0, Math.min(100, update.progress()));
-    return FILE_UPDATE.run(redis, List.of(RedisKeys.file(update.fileId()), RedisKeys.session(update.sessionId())),
+    return FILE_UPDATE.run(redis, List.of(RedisKeys.file(update.fileId()), RedisKeys.session(update.sessionId()),
+            RedisKeys.ACTIVE_FILES),
             List.of(now(), update.status().wire(), String.valueOf(progress), update.url(), update.thumbnailUrl(),
-                update.error(), update.providerId()))
+                update.error(), update.providerId()), timeoutMs)
         .map(Snapshots::parse);
   }
 
   /** The file snapshot of DESIGN.md section 4 plus the worker's own fields, or null when there is no such file. */
   public Future<JsonObject> readFile(String fileId) {
-    return FILE_READ.run(redis, List.of(RedisKeys.file(fileId)), List.of()).map(Snapshots::parseFile);
+    return FILE_READ.run(redis, List.of(RedisKeys.file(fileId)), List.of(), timeoutMs).map(Snapshots::parseFile);
   }
 
   /** Ids of sessions still pending that were created before {@code createdBeforeMillis}, oldest first, paged. */
   public Future<List<String>> pendingCreatedBefore(long createdBeforeMillis, int offset, int limit) {
     return RedisClients.send(redis, Request.cmd(Command.ZRANGEBYSCORE).arg(RedisKeys.PENDING_SESSIONS).arg("-inf")
-            .arg(createdBeforeMillis).arg("LIMIT").arg(offset).arg(limit))
+            .arg(createdBeforeMillis).arg("LIMIT").arg(offset).arg(limit), timeoutMs)
         .map(response -> {
           List<String> ids = new ArrayList<>();
           response.forEach(id -> ids.add(id.toString()));
@@ -116,7 +125,7 @@ public final class SessionRepository {
   }
 
   public Future<Void> ping() {
-    return RedisClients.send(redis, Request.cmd(Command.PING))
+    return RedisClients.send(redis, Request.cmd(Command.PING), timeoutMs)
         .mapEmpty();
   }
 

@@ -39,7 +39,7 @@ public final class SessionStoreVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     redis = RedisClients.create(vertx, settings.redisUrl(), "sessions");
-    repository = new SessionRepository(redis, Clock.systemUTC(), settings.sessionTtlDays());
+    repository = new SessionRepository(redis, Clock.systemUTC(), settings.sessionTtlDays(), settings.redisTimeoutMs());
     var bus = vertx.eventBus();
     return Future.all(List.of(
         bus.localConsumer(Addresses.SESSIONS_CREATE, answering(this::create)).completion(),
@@ -65,8 +65,8 @@ public final class SessionStoreVerticle extends VerticleBase {
           if (stored.changed()) {
             LOG.info("session {}: order stored, {} video(s), prompt of {} chars, status pending",
                 order.sessionId(), order.videoCount(), order.prompt().length());
-            publish(stored);
           }
+          publish(stored);
           return stored.session();
         });
   }
@@ -109,8 +109,8 @@ public final class SessionStoreVerticle extends VerticleBase {
             if ("paid".equals(action)) {
               stages.orderToPayment(outcome.time("paidAt") - outcome.time("createdAt"));
             }
-            publish(outcome);
           }
+          publish(outcome);
           return Future.succeededFuture(new JsonObject()
               .put("outcome", outcome.outcome().name().toLowerCase(Locale.ROOT))
               .put("changed", outcome.changed()).put("session", outcome.session()));
@@ -145,9 +145,10 @@ public final class SessionStoreVerticle extends VerticleBase {
               LOG.info("session {}: file {} {}; session {}", update.sessionId(), update.fileId(),
                   update.status().wire(), result.session().getString("status"));
             }
-            vertx.eventBus().publish(Addresses.STATUS_CHANGED,
-                StatusEvents.fileChanged(result.session(), file, System.currentTimeMillis()));
           }
+          // Also when nothing changed: the caller's earlier try may have landed after it gave up, unseen.
+          vertx.eventBus().publish(Addresses.STATUS_CHANGED,
+              StatusEvents.fileChanged(result.session(), file, System.currentTimeMillis()));
           return Future.succeededFuture(new JsonObject()
               .put("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
               .put("session", result.session()).put("file", file));
@@ -167,6 +168,10 @@ public final class SessionStoreVerticle extends VerticleBase {
         .map(v -> new JsonObject().put("redis", "up"));
   }
 
+  /**
+   * Published for every answer, changed or not: a caller whose earlier try timed out but landed later finds
+   * its change already stored, and nobody else would push it. Streams skip versions they have sent.
+   */
   private void publish(ScriptResult result) {
     vertx.eventBus().publish(Addresses.STATUS_CHANGED,
         StatusEvents.sessionChanged(result.session(), System.currentTimeMillis()));
