@@ -186,6 +186,11 @@ public record Settings(
     return generationApiUrl == null;
   }
 
+  /** A live-mode Stripe key: real money moves. */
+  public boolean stripeLive() {
+    return stripeSecretKey != null && stripeSecretKey.matches("^(sk|rk)_live_.*");
+  }
+
   /** Exactly one of Stripe and the provider is a sandbox (only with ALLOW_MIXED_SANDBOX=true). */
   public boolean mixedSandbox() {
     return stripeSandbox() != providerSandbox();
