@@ -74,6 +74,11 @@ public final class Engine implements AutoCloseable {
     if (settings.providerSandbox()) {
       LOG.warn("provider: SANDBOX: no GENERATION_API_URL, videos come from the built-in provider sandbox");
     }
+    if (settings.mixedSandbox()) {
+      LOG.warn(settings.stripeSandbox()
+          ? "MIXED (ALLOW_MIXED_SANDBOX=true): only Stripe is a sandbox: anyone who pays on its page gets real generations"
+          : "MIXED (ALLOW_MIXED_SANDBOX=true): only the provider is a sandbox: real payments buy its sample clips");
+    }
     LOG.info("genpay ready: open {}/", settings.appUrl());
     return engine;
   }

@@ -1,5 +1,6 @@
 -- Provider sandbox: start a job once per idempotency key, counting real starts, all in one step, so a
 -- caller killed mid-call leaves either nothing or a complete, counted job.
+-- The key is checked by ProviderSandbox.start before this runs (a refused request touches nothing).
 -- KEYS[1] sandbox:provider:idem:{key}   KEYS[2] sandbox:provider:job:{new id}   KEYS[3] sandbox:provider:starts:{key}
 -- ARGV[1] new id   ARGV[2] now (ms)   ARGV[3] duration (ms)   ARGV[4] fate   ARGV[5] ttl (s)
 local existing = redis.call('GET', KEYS[1])

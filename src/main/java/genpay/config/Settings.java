@@ -44,7 +44,8 @@ public record Settings(
     int followFirstDelayMs,
     int followMaxDelayMs,
     boolean generationWorker,
-    String clusterConfig) {
+    String clusterConfig,
+    boolean allowMixedSandbox) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -55,6 +56,7 @@ public record Settings(
   public static final String SANDBOX_PUBLISHABLE_KEY = "pk_test_sandbox";
   public static final String SANDBOX_PROVIDER_TOKEN = "sandbox-provider-token";
 
+  private static final String MIX_REMEDY = "(set both, neither, or ALLOW_MIXED_SANDBOX=true)";
   private static final Set<String> FSYNC_POLICIES = Set.of("always", "everysec", "no");
 
   /** The keys this engine reads; anything else in the file is reported, not silently ignored. */
@@ -66,7 +68,8 @@ public record Settings(
       "SANDBOX_GENERATION_SECONDS", "SANDBOX_PROVIDER_FAULTS", "CLUSTER", "CLUSTER_HOST",
       "RECONCILE_AFTER_SECONDS", "RECONCILE_INTERVAL_SECONDS", "SANDBOX_STRIPE_WEBHOOKS",
       "GENERATION_TIMEOUT_SECONDS", "WORKER_CLAIM_IDLE_SECONDS", "WORKER_MAX_IN_FLIGHT", "PROVIDER_REQUEST_TIMEOUT_MS",
-      "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER", "CLUSTER_CONFIG");
+      "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER", "CLUSTER_CONFIG",
+      "ALLOW_MIXED_SANDBOX");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -130,6 +133,17 @@ public record Settings(
         throw new ConfigException("GENERATION_API_TOKEN", "is required when GENERATION_API_URL is set");
       }
     }
+    boolean allowMixed = source.bool("ALLOW_MIXED_SANDBOX", false);
+    // Each sandbox is open to anyone: its pay page and whsec_sandbox would unlock a real provider, and its
+    // clips would be what real money buys. Only an explicit flag runs one half real.
+    if (!allowMixed && sandbox && !generationUrl.isEmpty()) {
+      throw new ConfigException("GENERATION_API_URL", "is set but STRIPE_SECRET_KEY is not: a real provider behind "
+          + "the Stripe sandbox would give generations away " + MIX_REMEDY);
+    }
+    if (!allowMixed && !sandbox && generationUrl.isEmpty()) {
+      throw new ConfigException("STRIPE_SECRET_KEY", "is set but GENERATION_API_URL is not: real payments would buy "
+          + "the provider sandbox's sample clips " + MIX_REMEDY);
+    }
     String fsync = source.text("REDIS_APPENDFSYNC", "always");
     if (!FSYNC_POLICIES.contains(fsync)) {
       throw new ConfigException("REDIS_APPENDFSYNC", "must be one of always, everysec, no");
@@ -164,7 +178,7 @@ public record Settings(
         source.integer("PROVIDER_REQUEST_TIMEOUT_MS", 10_000, 100, 120_000),
         source.integer("FOLLOW_FIRST_DELAY_MS", 3_000, 10, 600_000),
         source.integer("FOLLOW_MAX_DELAY_MS", 30_000, 10, 600_000),
-        source.bool("GENERATION_WORKER", true), clusterConfig);
+        source.bool("GENERATION_WORKER", true), clusterConfig, allowMixed);
   }
 
   public boolean stripeSandbox() {
@@ -173,6 +187,16 @@ public record Settings(
 
   public boolean providerSandbox() {
     return generationApiUrl == null;
+  }
+
+  /** A live-mode Stripe key: real money moves. */
+  public boolean stripeLive() {
+    return stripeSecretKey != null && stripeSecretKey.matches("^(sk|rk)_live_.*");
+  }
+
+  /** Exactly one of Stripe and the provider is a sandbox (only with ALLOW_MIXED_SANDBOX=true). */
+  public boolean mixedSandbox() {
+    return stripeSandbox() != providerSandbox();
   }
 
   public boolean embeddedRedis() {
@@ -204,7 +228,8 @@ public record Settings(
         stripeSecretKey, stripeWebhookSecrets, stripePriceId, stripePublishableKey, priceAmount, priceCurrency, sessionTtlDays,
         generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
-        workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig);
+        workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
+        allowMixedSandbox);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A stand-in for the SuperDuperAI video API: jobs that progress over SANDBOX_GENERATION_SECONDS and end with
@@ -29,6 +30,8 @@ public final class ProviderSandbox {
   public static final String REJECT_MARKER = "[sandbox:reject]";
   private static final long TTL_SECONDS = TimeUnit.DAYS.toSeconds(2);
   private static final LuaScript START = LuaScript.fromResources("/lua/sandbox_provider_start.lua");
+  /** Printable ASCII without spaces: the key becomes part of Redis key names. The real client sends a UUID. */
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("^[\\x21-\\x7E]{1,255}$");
 
   /** What the sandbox does with one request before (or instead of) answering it. */
   public enum Fault { NONE, SERVER_ERROR, TOO_MANY_REQUESTS, TIMEOUT }
@@ -74,8 +77,15 @@ public final class ProviderSandbox {
     return settings.providerRequestTimeoutMs() + 1_000L;
   }
 
-  /** Starts a job, or answers the job an earlier call with the same idempotency key started. */
+  /**
+   * Starts a job, or answers the job an earlier call with the same idempotency key started. Every check runs
+   * before Redis is touched, so a refused request leaves nothing behind.
+   */
   public Future<JsonObject> start(JsonObject payload, String idempotencyKey) {
+    if (idempotencyKey == null || !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+      throw new ProviderSandboxError(400,
+          "The Idempotency-Key header is required: 1 to 255 printable ASCII characters, no spaces.");
+    }
     JsonObject config = payload == null ? null : payload.getJsonObject("config");
     String prompt = config == null ? null : config.getString("prompt");
     if (prompt == null || prompt.isBlank()) {
@@ -85,9 +95,9 @@ public final class ProviderSandbox {
       throw new ProviderSandboxError(400, "The prompt was rejected by the provider's content policy.");
     }
     String id = UUID.randomUUID().toString();
-    String key = idempotencyKey == null || idempotencyKey.isBlank() ? id : idempotencyKey;
     String fate = random.nextDouble() < faults.fail() ? "fail" : "ok";
-    return START.run(redis, List.of("sandbox:provider:idem:" + key, jobKey(id), startsKey(key)),
+    return START.run(redis, List.of("sandbox:provider:idem:" + idempotencyKey, jobKey(id),
+            startsKey(idempotencyKey)),
             List.of(id, String.valueOf(System.currentTimeMillis()),
                 String.valueOf(settings.sandboxGenerationSeconds() * 1000L), fate, String.valueOf(TTL_SECONDS)))
         .compose(started -> file(started.toString()));

@@ -18,8 +18,13 @@ import java.util.Map;
 public final class Pages {
 
   private static final List<String> NAMES = List.of("tool", "success", "file", "session");
-  private static final String BANNER = "<p class=\"banner\" role=\"status\">Sandbox mode: payments go to a built-in "
-      + "Stripe sandbox and videos come from a built-in provider sandbox. No money moves.</p>";
+  private static final String BANNER_START = "<p class=\"banner\" role=\"status\">";
+  private static final String BOTH_SANDBOXES = "Sandbox mode: payments go to a built-in Stripe sandbox and videos "
+      + "come from a built-in provider sandbox. No money moves.";
+  private static final String STRIPE_SANDBOX = "Sandbox payments: payments go to a built-in Stripe sandbox, no money "
+      + "moves. Videos are generated for real by the provider.";
+  private static final String PROVIDER_SANDBOX = "Sandbox videos: videos come from a built-in provider sandbox, each a "
+      + "sample clip not made from your prompt. ";
 
   private final Settings settings;
   private final Map<String, String> templates;
@@ -83,13 +88,28 @@ public final class Pages {
     render(ctx, name, locale, params);
   }
 
+  /** Says plainly which half runs against a sandbox (both, or one when ALLOW_MIXED_SANDBOX=true); none: empty. */
+  static String banner(Settings settings) {
+    String text;
+    if (settings.stripeSandbox() && settings.providerSandbox()) {
+      text = BOTH_SANDBOXES;
+    } else if (settings.stripeSandbox()) {
+      text = STRIPE_SANDBOX;
+    } else if (settings.providerSandbox()) {
+      text = PROVIDER_SANDBOX + (settings.stripeLive() ? "Payments are real." : "Payments go to Stripe in test mode.");
+    } else {
+      return "";
+    }
+    return BANNER_START + text + "</p>";
+  }
+
   private void render(RoutingContext ctx, String name, String locale, JsonObject params) {
     JsonObject page = ApiRouter.publicConfig(settings).mergeIn(params).put("locale", locale).put("page", name);
     // Safe inside <script>: no "</script>" or "<!--" can be formed from the JSON.
     String json = page.encode().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
     String html = templates.get(name)
         .replace("{{PAGE}}", json)
-        .replace("{{BANNER}}", settings.stripeSandbox() || settings.providerSandbox() ? BANNER : "")
+        .replace("{{BANNER}}", banner(settings))
         .replace("{{LOCALE}}", locale);
     ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")

@@ -62,7 +62,8 @@ class SettingsTest {
         Map.of("STRIPE_SECRET_KEY", "sk_live_abc", "STRIPE_WEBHOOK_SECRET", "whsec_a")));
     assertTrue(noPrice.getMessage().contains("STRIPE_PRICE_ID"));
     Settings live = Settings.from(new JsonObject(), Map.of("STRIPE_SECRET_KEY", "sk_live_abc",
-        "STRIPE_WEBHOOK_SECRET", "whsec_a, whsec_b", "STRIPE_PRICE_ID", "price_123"));
+        "STRIPE_WEBHOOK_SECRET", "whsec_a, whsec_b", "STRIPE_PRICE_ID", "price_123",
+        "GENERATION_API_URL", "https://api.example.com", "GENERATION_API_TOKEN", "token"));
     assertFalse(live.stripeSandbox());
     assertEquals(List.of("whsec_a", "whsec_b"), live.stripeWebhookSecrets());
     assertFalse(live.toString().contains("sk_live_abc"));
@@ -102,6 +103,55 @@ class SettingsTest {
   void publishableKeyDefaultsOnlyInTheSandbox() {
     assertEquals(Settings.SANDBOX_PUBLISHABLE_KEY, Settings.from(new JsonObject(), Map.of()).stripePublishableKey());
     assertNull(Settings.from(new JsonObject(), Map.of("STRIPE_SECRET_KEY", "sk_test_x",
-        "STRIPE_WEBHOOK_SECRET", "whsec_a", "STRIPE_PRICE_ID", "price_1")).stripePublishableKey());
+        "STRIPE_WEBHOOK_SECRET", "whsec_a", "STRIPE_PRICE_ID", "price_1",
+        "GENERATION_API_URL", "https://api.example.com", "GENERATION_API_TOKEN", "token")).stripePublishableKey());
+  }
+
+  private static final Map<String, String> REAL_STRIPE = Map.of("STRIPE_SECRET_KEY", "sk_test_x",
+      "STRIPE_WEBHOOK_SECRET", "whsec_a", "STRIPE_PRICE_ID", "price_1");
+  private static final Map<String, String> REAL_PROVIDER = Map.of(
+      "GENERATION_API_URL", "https://api.example.com", "GENERATION_API_TOKEN", "token");
+
+  private static Map<String, String> env(Map<String, String> first, Map<String, String> second) {
+    Map<String, String> all = new java.util.HashMap<>(first);
+    all.putAll(second);
+    return all;
+  }
+
+  @Test
+  void aRealProviderBehindTheStripeSandboxIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> Settings.from(new JsonObject(), REAL_PROVIDER));
+    assertEquals("Bad configuration: GENERATION_API_URL is set but STRIPE_SECRET_KEY is not: a real provider "
+        + "behind the Stripe sandbox would give generations away (set both, neither, or ALLOW_MIXED_SANDBOX=true)",
+        e.getMessage());
+  }
+
+  @Test
+  void realStripeBeforeTheProviderSandboxIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> Settings.from(new JsonObject(), REAL_STRIPE));
+    assertEquals("Bad configuration: STRIPE_SECRET_KEY is set but GENERATION_API_URL is not: real payments would "
+        + "buy the provider sandbox's sample clips (set both, neither, or ALLOW_MIXED_SANDBOX=true)", e.getMessage());
+  }
+
+  @Test
+  void eitherMixStartsWhenAllowedExplicitly() {
+    Settings stripeSandbox = Settings.from(new JsonObject(), env(REAL_PROVIDER, Map.of("ALLOW_MIXED_SANDBOX", "true")));
+    assertTrue(stripeSandbox.stripeSandbox());
+    assertFalse(stripeSandbox.providerSandbox());
+    assertTrue(stripeSandbox.allowMixedSandbox());
+    Settings providerSandbox = Settings.from(new JsonObject().put("ALLOW_MIXED_SANDBOX", true), REAL_STRIPE);
+    assertFalse(providerSandbox.stripeSandbox());
+    assertTrue(providerSandbox.providerSandbox());
+    assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), env(REAL_STRIPE, Map.of("ALLOW_MIXED_SANDBOX", "false"))));
+  }
+
+  @Test
+  void pureConfigurationsNeedNoFlag() {
+    Settings sandboxes = Settings.from(new JsonObject(), Map.of());
+    assertTrue(sandboxes.stripeSandbox() && sandboxes.providerSandbox());
+    assertFalse(sandboxes.allowMixedSandbox());
+    Settings real = Settings.from(new JsonObject(), env(REAL_STRIPE, REAL_PROVIDER));
+    assertFalse(real.stripeSandbox() || real.providerSandbox());
   }
 }
