@@ -160,6 +160,14 @@ public final class TestEngine implements AutoCloseable {
     return count == null ? 0 : count.toLong();
   }
 
+  /**
+   * Holds every write (and every script) on this engine's Redis for {@code millis}: calls made meanwhile
+   * time out in the engine, yet run once the pause ends.
+   */
+  public void pauseRedisWrites(long millis) {
+    await(redis.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(millis).arg("WRITE")));
+  }
+
   /** A digest of Redis's whole dataset: equal before and after means nothing changed. */
   public String redisDigest() {
     return await(redis.send(Request.cmd(Command.DEBUG).arg("DIGEST"))).toString();
