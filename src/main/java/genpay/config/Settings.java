@@ -47,7 +47,8 @@ public record Settings(
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
-  public static final int MAX_BODY_BYTES = 64 * 1024;
+  /** Room for a 20000-code-point prompt written as ASCII-escaped JSON (12 bytes per emoji). */
+  public static final int MAX_BODY_BYTES = 256 * 1024;
   public static final String SANDBOX_SECRET_KEY = "sk_test_sandbox";
   public static final String SANDBOX_WEBHOOK_SECRET = "whsec_sandbox";
   public static final String SANDBOX_PRICE_ID = "price_sandbox_video";
