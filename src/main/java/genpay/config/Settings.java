@@ -2,7 +2,9 @@ package genpay.config;
 
 import io.vertx.core.json.JsonObject;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +45,9 @@ public record Settings(
     int followFirstDelayMs,
     int followMaxDelayMs,
     boolean generationWorker,
-    String clusterConfig) {
+    String clusterConfig,
+    int checkoutRatePerMinute,
+    List<String> trustedProxies) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -65,7 +69,8 @@ public record Settings(
       "SANDBOX_GENERATION_SECONDS", "SANDBOX_PROVIDER_FAULTS", "CLUSTER", "CLUSTER_HOST",
       "RECONCILE_AFTER_SECONDS", "RECONCILE_INTERVAL_SECONDS", "SANDBOX_STRIPE_WEBHOOKS",
       "GENERATION_TIMEOUT_SECONDS", "WORKER_CLAIM_IDLE_SECONDS", "WORKER_MAX_IN_FLIGHT", "PROVIDER_REQUEST_TIMEOUT_MS",
-      "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER", "CLUSTER_CONFIG");
+      "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER", "CLUSTER_CONFIG",
+      "CHECKOUT_RATE_PER_MINUTE", "TRUSTED_PROXIES");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -140,6 +145,18 @@ public record Settings(
       throw new ConfigException("REDIS_URL", "is required with CLUSTER=true: every node must share one Redis");
     }
     String clusterConfig = source.text("CLUSTER_CONFIG", "conf/cluster.xml");
+    List<String> trustedProxies = new ArrayList<>();
+    for (String proxy : source.text("TRUSTED_PROXIES", "").split(",")) {
+      if (!proxy.isBlank()) {
+        // Literals only: a host name here would need DNS and could change under us.
+        InetAddress address = IpLiteral.parse(proxy.trim());
+        if (address == null) {
+          throw new ConfigException("TRUSTED_PROXIES", "must be a comma-separated list of IP addresses (got \""
+              + proxy.trim() + "\")");
+        }
+        trustedProxies.add(address.getHostAddress());
+      }
+    }
     String dataDir = source.text("DATA_DIR", "data");
     if (dataDir.isEmpty()) {
       throw new ConfigException("DATA_DIR", "must name a directory");
@@ -162,7 +179,8 @@ public record Settings(
         source.integer("PROVIDER_REQUEST_TIMEOUT_MS", 10_000, 100, 120_000),
         source.integer("FOLLOW_FIRST_DELAY_MS", 3_000, 10, 600_000),
         source.integer("FOLLOW_MAX_DELAY_MS", 30_000, 10, 600_000),
-        source.bool("GENERATION_WORKER", true), clusterConfig);
+        source.bool("GENERATION_WORKER", true), clusterConfig,
+        source.integer("CHECKOUT_RATE_PER_MINUTE", 60, 0, 1_000_000), List.copyOf(trustedProxies));
   }
 
   public boolean stripeSandbox() {
@@ -202,7 +220,8 @@ public record Settings(
         stripeSecretKey, stripeWebhookSecrets, stripePriceId, stripePublishableKey, priceAmount, priceCurrency, sessionTtlDays,
         generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
-        workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig);
+        workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
+        checkoutRatePerMinute, trustedProxies);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */
