@@ -67,6 +67,8 @@ public final class TestEngine implements AutoCloseable {
     env.put("PORT", String.valueOf(port));
     env.put("DATA_DIR", dataDir.toString());
     env.put("APP_URL", "http://127.0.0.1:" + port);
+    // Tests order many times from 127.0.0.1; the rate-limit test sets its own small limit.
+    env.put("CHECKOUT_RATE_PER_MINUTE", "100000");
     env.putAll(overrides);
     Settings settings = Settings.from(new JsonObject(), env);
     return new TestEngine(Engine.start(settings), port);

@@ -2,7 +2,9 @@ package genpay.config;
 
 import io.vertx.core.json.JsonObject;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -45,11 +47,14 @@ public record Settings(
     int followMaxDelayMs,
     boolean generationWorker,
     String clusterConfig,
-    boolean allowMixedSandbox) {
+    boolean allowMixedSandbox,
+    int checkoutRatePerMinute,
+    List<String> trustedProxies) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
-  public static final int MAX_BODY_BYTES = 64 * 1024;
+  /** Room for a 20000-code-point prompt written as ASCII-escaped JSON (12 bytes per emoji). */
+  public static final int MAX_BODY_BYTES = 256 * 1024;
   public static final String SANDBOX_SECRET_KEY = "sk_test_sandbox";
   public static final String SANDBOX_WEBHOOK_SECRET = "whsec_sandbox";
   public static final String SANDBOX_PRICE_ID = "price_sandbox_video";
@@ -69,7 +74,7 @@ public record Settings(
       "RECONCILE_AFTER_SECONDS", "RECONCILE_INTERVAL_SECONDS", "SANDBOX_STRIPE_WEBHOOKS",
       "GENERATION_TIMEOUT_SECONDS", "WORKER_CLAIM_IDLE_SECONDS", "WORKER_MAX_IN_FLIGHT", "PROVIDER_REQUEST_TIMEOUT_MS",
       "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER", "CLUSTER_CONFIG",
-      "ALLOW_MIXED_SANDBOX");
+      "ALLOW_MIXED_SANDBOX", "CHECKOUT_RATE_PER_MINUTE", "TRUSTED_PROXIES");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -155,6 +160,18 @@ public record Settings(
       throw new ConfigException("REDIS_URL", "is required with CLUSTER=true: every node must share one Redis");
     }
     String clusterConfig = source.text("CLUSTER_CONFIG", "conf/cluster.xml");
+    List<String> trustedProxies = new ArrayList<>();
+    for (String proxy : source.text("TRUSTED_PROXIES", "").split(",")) {
+      if (!proxy.isBlank()) {
+        // Literals only: a host name here would need DNS and could change under us.
+        InetAddress address = IpLiteral.parse(proxy.trim());
+        if (address == null) {
+          throw new ConfigException("TRUSTED_PROXIES", "must be a comma-separated list of IP addresses (got \""
+              + proxy.trim() + "\")");
+        }
+        trustedProxies.add(address.getHostAddress());
+      }
+    }
     String dataDir = source.text("DATA_DIR", "data");
     if (dataDir.isEmpty()) {
       throw new ConfigException("DATA_DIR", "must name a directory");
@@ -178,7 +195,8 @@ public record Settings(
         source.integer("PROVIDER_REQUEST_TIMEOUT_MS", 10_000, 100, 120_000),
         source.integer("FOLLOW_FIRST_DELAY_MS", 3_000, 10, 600_000),
         source.integer("FOLLOW_MAX_DELAY_MS", 30_000, 10, 600_000),
-        source.bool("GENERATION_WORKER", true), clusterConfig, allowMixed);
+        source.bool("GENERATION_WORKER", true), clusterConfig, allowMixed,
+        source.integer("CHECKOUT_RATE_PER_MINUTE", 60, 0, 1_000_000), List.copyOf(trustedProxies));
   }
 
   public boolean stripeSandbox() {
@@ -229,7 +247,7 @@ public record Settings(
         generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
         workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
-        allowMixedSandbox);
+        allowMixedSandbox, checkoutRatePerMinute, trustedProxies);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */

@@ -10,9 +10,14 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +30,7 @@ public final class StripeSandbox {
   /** stripe-java appends /v1/... to its API base. */
   public static final String API_PREFIX = PREFIX;
 
+  private static final LuaScript CREATE = LuaScript.fromResources("/lua/sandbox_checkout_create.lua");
   private static final LuaScript MOVE = LuaScript.fromResources("/lua/sandbox_checkout_move.lua");
   private static final long TTL_SECONDS = TimeUnit.DAYS.toSeconds(2);
   private static final long OPEN_SECONDS = TimeUnit.HOURS.toSeconds(24);
@@ -92,23 +98,36 @@ public final class StripeSandbox {
         .put("mode", "payment")
         .put("quantity", quantity)
         .put("url", settings.appUrl() + PREFIX + "/pay/" + id);
-    Future<String> sessionId = idempotencyKey == null || idempotencyKey.isEmpty()
-        ? Future.succeededFuture(id)
-        : claimIdempotencyKey("sandbox:stripe:idempotency:" + idempotencyKey, id);
-    return sessionId.compose(chosen -> chosen.equals(id)
-        ? send(Request.cmd(Command.HSET).arg(key(id)).arg("body").arg(body.encode()).arg("status").arg("open")
-                .arg("payment_status").arg("unpaid").arg("payment_intent").arg(""))
-            .compose(ok -> send(Request.cmd(Command.EXPIRE).arg(key(id)).arg(TTL_SECONDS)))
-            .compose(ok -> retrieve(id))
-        : retrieve(chosen));
+    // One script stores the session and claims the key: a create whose answer is lost (a timeout, a crash)
+    // leaves both or neither, and the retry with the same key gets the session, like Stripe.
+    boolean idempotent = idempotencyKey != null && !idempotencyKey.isEmpty();
+    List<String> keys = idempotent ? List.of(key(id), idempotencyKey(idempotencyKey)) : List.of(key(id));
+    return CREATE.run(redis, keys, List.of(id, body.encode(), String.valueOf(TTL_SECONDS), fingerprint(form)))
+        .compose(created -> {
+          if (created.get(0).toInteger() < 0) {
+            throw new SandboxError(400, "idempotency_error", null, "Keys for idempotent requests can only be used"
+                + " with the same parameters they were first used with. Try using a key other than '"
+                + idempotencyKey + "' if you meant to execute a different request.");
+          }
+          return retrieve(created.get(1).toString());
+        });
   }
 
-  /** A retried create with the same Idempotency-Key gets the session the first attempt made, like Stripe. */
-  private Future<String> claimIdempotencyKey(String key, String id) {
-    return send(Request.cmd(Command.SET).arg(key).arg(id).arg("NX").arg("EX").arg(TTL_SECONDS))
-        .compose(set -> set != null
-            ? Future.succeededFuture(id)
-            : send(Request.cmd(Command.GET).arg(key)).map(previous -> previous == null ? id : previous.toString()));
+  static String idempotencyKey(String key) {
+    return "sandbox:stripe:idempotency:" + key;
+  }
+
+  /** The request's parameters, whatever their order: a key reused with other parameters is refused, like Stripe. */
+  static String fingerprint(Map<String, String> form) {
+    StringBuilder canonical = new StringBuilder();
+    new TreeMap<>(form).forEach((name, value) -> canonical.append(name.length()).append(':').append(name)
+        .append(value.length()).append(':').append(value));
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public Future<JsonObject> retrieve(String sessionId) {

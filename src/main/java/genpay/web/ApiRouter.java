@@ -36,7 +36,7 @@ public final class ApiRouter {
   /** The sandboxes are null when the real Stripe or provider is configured. */
   public static Router create(Vertx vertx, Settings settings, PrometheusMeterRegistry registry,
                               StripeSandbox stripeSandbox, ProviderSandbox providerSandbox, StreamHub streams,
-                              Pages pages, ClusterStatus cluster) {
+                              Pages pages, ClusterStatus cluster, CheckoutRateLimiter checkoutRateLimiter) {
     EventBus bus = vertx.eventBus();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(Settings.MAX_BODY_BYTES));
@@ -47,7 +47,7 @@ public final class ApiRouter {
 
     JsonObject config = publicConfig(settings);
     router.get("/api/config").handler(ctx -> json(ctx, 200, config));
-    router.post("/api/create-checkout").handler(new CheckoutHandler(settings, bus));
+    router.post("/api/create-checkout").handler(new CheckoutHandler(settings, bus, checkoutRateLimiter));
     router.get("/api/webhook-status/:sessionId").handler(ctx -> sessionStatus(ctx, bus));
     router.post("/api/webhooks/stripe").handler(new StripeWebhookHandler(bus));
     router.get("/api/file/:fileId").handler(ctx -> fileStatus(ctx, bus));

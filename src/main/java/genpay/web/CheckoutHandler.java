@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
 
-/** POST /api/create-checkout: validate, open the Checkout Session at Stripe, store the whole order under its id. */
+/**
+ * POST /api/create-checkout: validate, count against the client's rate limit, open the Checkout Session at
+ * Stripe, store the whole order under its id.
+ */
 public final class CheckoutHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(CheckoutHandler.class);
@@ -23,10 +26,14 @@ public final class CheckoutHandler implements Handler<RoutingContext> {
 
   private final Settings settings;
   private final EventBus bus;
+  private final ClientIp clientIp;
+  private final CheckoutRateLimiter rateLimiter;
 
-  public CheckoutHandler(Settings settings, EventBus bus) {
+  public CheckoutHandler(Settings settings, EventBus bus, CheckoutRateLimiter rateLimiter) {
     this.settings = settings;
     this.bus = bus;
+    this.clientIp = new ClientIp(settings.trustedProxies());
+    this.rateLimiter = rateLimiter;
   }
 
   @Override
@@ -38,6 +45,22 @@ public final class CheckoutHandler implements Handler<RoutingContext> {
       Problems.invalid(ctx, invalid);
       return;
     }
+    // Bad input was refused above without counting; what is counted must come before any Stripe call.
+    String client = clientIp.resolve(ctx.request().remoteAddress().hostAddress(),
+        ctx.request().headers().getAll("X-Forwarded-For"));
+    rateLimiter.check(client).onSuccess(decision -> {
+      if (decision.allowed()) {
+        checkout(ctx, request);
+      } else {
+        ctx.response().putHeader("Retry-After", String.valueOf(decision.retryAfterSeconds()));
+        Problems.send(ctx, Problems.problem(429, "rate-limited", "Too many requests",
+            "At most " + rateLimiter.limit() + " checkouts a minute from one address; try again in "
+                + decision.retryAfterSeconds() + " s."));
+      }
+    });
+  }
+
+  private void checkout(RoutingContext ctx, CheckoutRequest request) {
     CheckoutCommand command = new CheckoutCommand(request.priceId(), request.quantity(), request.toolSlug(),
         request.locale(), UUID.randomUUID().toString());
     bus.<JsonObject>request(Addresses.STRIPE_CHECKOUT_CREATE, command.toJson(), STRIPE_CALL)

@@ -25,6 +25,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Settings settings;
   private final PrometheusMeterRegistry registry;
   private Redis sandboxRedis;
+  private Redis rateLimitRedis;
   private HttpServer server;
 
   private final PushMetrics pushMetrics;
@@ -41,11 +42,13 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    int instance = INSTANCES.incrementAndGet();
     StripeSandbox stripeSandbox = null;
     ProviderSandbox providerSandbox = null;
     if (settings.stripeSandbox() || settings.providerSandbox()) {
-      sandboxRedis = RedisClients.create(vertx, settings.redisUrl(), "sandboxes-" + INSTANCES.incrementAndGet());
+      sandboxRedis = RedisClients.create(vertx, settings.redisUrl(), "sandboxes-" + instance);
     }
+    CheckoutRateLimiter checkoutRateLimiter = checkoutRateLimiter(instance);
     if (settings.stripeSandbox()) {
       stripeSandbox = new StripeSandbox(sandboxRedis, settings, Clock.systemUTC());
     }
@@ -57,13 +60,24 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setTcpNoDelay(true));
     return Future.all(StreamHub.start(vertx, pushMetrics), Pages.load(vertx, settings))
         .compose(loaded -> server.requestHandler(ApiRouter.create(vertx, settings, registry, stripe, provider,
-            loaded.resultAt(0), loaded.resultAt(1), cluster)).listen());
+            loaded.resultAt(0), loaded.resultAt(1), cluster, checkoutRateLimiter)).listen());
+  }
+
+  private CheckoutRateLimiter checkoutRateLimiter(int instance) {
+    if (settings.checkoutRatePerMinute() == 0) {
+      return CheckoutRateLimiter.unlimited();
+    }
+    rateLimitRedis = RedisClients.create(vertx, settings.redisUrl(), "ratelimit-" + instance);
+    return CheckoutRateLimiter.perMinute(rateLimitRedis, settings.checkoutRatePerMinute(), Clock.systemUTC());
   }
 
   @Override
   public Future<?> stop() {
     if (sandboxRedis != null) {
       sandboxRedis.close();
+    }
+    if (rateLimitRedis != null) {
+      rateLimitRedis.close();
     }
     return Future.succeededFuture();
   }

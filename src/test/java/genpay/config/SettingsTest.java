@@ -100,6 +100,30 @@ class SettingsTest {
   }
 
   @Test
+  void checkoutRateLimitAndTrustedProxies() {
+    Settings defaults = Settings.from(new JsonObject(), Map.of());
+    assertEquals(60, defaults.checkoutRatePerMinute());
+    assertEquals(List.of(), defaults.trustedProxies());
+    Settings set = Settings.from(new JsonObject(), Map.of("CHECKOUT_RATE_PER_MINUTE", "0",
+        "TRUSTED_PROXIES", " 10.0.0.1, ::1 ,[2001:db8::7],"));
+    assertEquals(0, set.checkoutRatePerMinute());
+    assertEquals(List.of("10.0.0.1", "0:0:0:0:0:0:0:1", "2001:db8:0:0:0:0:0:7"), set.trustedProxies());
+    assertEquals(set.trustedProxies(), set.withRedisUrl("redis://127.0.0.1:1").trustedProxies());
+    assertTrue(assertThrows(ConfigException.class, () -> Settings.from(new JsonObject(),
+        Map.of("CHECKOUT_RATE_PER_MINUTE", "-1"))).getMessage().contains("CHECKOUT_RATE_PER_MINUTE"));
+  }
+
+  @Test
+  void trustedProxiesMustBeAddressesNotNames() {
+    for (String bad : List.of("localhost", "proxy.example.com", "10.0.0.256", "10.0.0.1/24", "10.0.0.1:80")) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> Settings.from(new JsonObject(), Map.of("TRUSTED_PROXIES", "10.0.0.2," + bad)), bad);
+      assertEquals("Bad configuration: TRUSTED_PROXIES must be a comma-separated list of IP addresses (got \""
+          + bad + "\")", e.getMessage());
+    }
+  }
+
+  @Test
   void publishableKeyDefaultsOnlyInTheSandbox() {
     assertEquals(Settings.SANDBOX_PUBLISHABLE_KEY, Settings.from(new JsonObject(), Map.of()).stripePublishableKey());
     assertNull(Settings.from(new JsonObject(), Map.of("STRIPE_SECRET_KEY", "sk_test_x",

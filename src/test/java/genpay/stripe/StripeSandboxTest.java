@@ -2,15 +2,20 @@ package genpay.stripe;
 
 import com.stripe.StripeClient;
 import com.stripe.exception.AuthenticationException;
+import com.stripe.exception.IdempotencyException;
 import com.stripe.exception.InvalidRequestException;
+import com.stripe.exception.StripeException;
 import com.stripe.model.Refund;
 import com.stripe.model.checkout.Session;
+import com.stripe.net.RequestOptions;
 import com.stripe.param.RefundCreateParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import genpay.TestEngine;
 import genpay.config.Settings;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +83,50 @@ class StripeSandboxTest {
     Session first = stripe.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 1), options);
     Session second = stripe.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 1), options);
     assertEquals(first.getId(), second.getId());
+  }
+
+  /**
+   * Redis holds the sandbox's writes (CLIENT PAUSE WRITE) until the create has timed out and answered 503: the
+   * answer is lost, the write lands afterwards. The caller retries with the same Idempotency-Key, as stripe-java
+   * does, and must get a session it can use, never a key that points at nothing.
+   */
+  @Test
+  void aCreateWhoseAnswerWasLostIsFoundAgainByItsIdempotencyKey() throws Exception {
+    StripeClient once = StripeClient.builder().setApiKey(Settings.SANDBOX_SECRET_KEY).setMaxNetworkRetries(0)
+        .setApiBase("http://127.0.0.1:" + genpay.port + StripeSandbox.API_PREFIX).build();
+    // A first create loads the sandbox's script into Redis, so the paused write is the create itself.
+    once.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 1));
+    RequestOptions options = RequestOptions.builder().setIdempotencyKey("lost-" + System.nanoTime()).build();
+
+    await(genpay.redis.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(60_000).arg("WRITE")));
+    try {
+      StripeException lost = assertThrows(StripeException.class,
+          () -> once.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 2), options));
+      assertEquals(503, lost.getStatusCode());
+    } finally {
+      // Redis runs the held commands before it answers UNPAUSE.
+      await(genpay.redis.send(Request.cmd(Command.CLIENT).arg("UNPAUSE")));
+    }
+
+    Session retried = once.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 2), options);
+    assertEquals("open", retried.getStatus());
+    assertEquals(2 * genpay.settings().priceAmount(), retried.getAmountTotal());
+    Session retrieved = once.v1().checkout().sessions().retrieve(retried.getId());
+    assertEquals(retried.getId(), retrieved.getId());
+    assertEquals(200, await(genpay.http.get("/sandbox/stripe/pay/" + retried.getId()).send()).statusCode());
+    assertEquals(retried.getId(), once.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 2),
+        options).getId(), "and every later retry gets the same one");
+  }
+
+  @Test
+  void theSameIdempotencyKeyWithOtherParametersIsAnIdempotencyError() throws Exception {
+    var options = com.stripe.net.RequestOptions.builder().setIdempotencyKey("params-" + System.nanoTime()).build();
+    Session first = stripe.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 1), options);
+    IdempotencyException other = assertThrows(IdempotencyException.class,
+        () -> stripe.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 3), options));
+    assertEquals(400, other.getStatusCode());
+    assertEquals(first.getId(),
+        stripe.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 1), options).getId());
   }
 
   @Test

@@ -136,8 +136,65 @@ class CheckoutApiTest {
     assertEquals(before, genpay.redisDigest(), "Redis must be unchanged");
   }
 
+  /** JSON as Python's json.dumps writes it by default: every non-ASCII UTF-16 unit as {@code \\uXXXX}. */
+  static Buffer asciiEscapedJson(int quantity, String prompt) {
+    StringBuilder json = new StringBuilder("{\"quantity\":").append(quantity).append(",\"prompt\":\"");
+    for (int i = 0; i < prompt.length(); i++) {
+      char c = prompt.charAt(i);
+      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        json.append(c);
+      } else {
+        json.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    String body = json.append("\"}").toString();
+    assertTrue(body.chars().allMatch(c -> c < 0x80), "the body is pure ASCII");
+    return Buffer.buffer(body, "US-ASCII");
+  }
+
+  /** Exactly {@code length} code points of Cyrillic and emoji, nothing ASCII: 6 or 12 escaped bytes each. */
+  static String cyrillicAndEmoji(int length) {
+    int[] codePoints = "Котнасерфе😀🏄кинематографично🌅✨".codePoints().toArray();
+    StringBuilder prompt = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      prompt.appendCodePoint(codePoints[i % codePoints.length]);
+    }
+    return prompt.toString();
+  }
+
   @Test
-  void aBodyOver64KiBIs413AndChangesNothing() {
+  void anAsciiEscapedPromptOfTheFullLengthIsAcceptedAndStoredWhole() {
+    String prompt = cyrillicAndEmoji(Settings.MAX_PROMPT_LENGTH);
+    Buffer body = asciiEscapedJson(2, prompt);
+    assertTrue(body.length() > 64 * 1024, "the escaped body is larger than the old 64 KiB limit: " + body.length());
+    HttpResponse<Buffer> created = await(genpay.http.post("/api/create-checkout")
+        .putHeader("Content-Type", "application/json").sendBuffer(body));
+    assertEquals(200, created.statusCode(), created.bodyAsString());
+    String sessionId = created.bodyAsJsonObject().getString("sessionId");
+
+    HttpResponse<Buffer> status = await(genpay.http.get("/api/webhook-status/" + sessionId).send());
+    assertEquals(200, status.statusCode());
+    assertArrayEquals(prompt.getBytes(StandardCharsets.UTF_8),
+        status.bodyAsJsonObject().getString("prompt").getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void emojiCountAsOneCharacterEachWhenEscapedAsSurrogatePairs() {
+    String emoji = "😀".repeat(Settings.MAX_PROMPT_LENGTH);
+    HttpResponse<Buffer> accepted = await(genpay.http.post("/api/create-checkout")
+        .putHeader("Content-Type", "application/json").sendBuffer(asciiEscapedJson(1, emoji)));
+    assertEquals(200, accepted.statusCode(), accepted.bodyAsString());
+
+    String before = genpay.redisDigest();
+    HttpResponse<Buffer> refused = await(genpay.http.post("/api/create-checkout")
+        .putHeader("Content-Type", "application/json").sendBuffer(asciiEscapedJson(1, emoji + "😀")));
+    assertProblem(refused, 400);
+    assertEquals("prompt", refused.bodyAsJsonObject().getString("field"));
+    assertEquals(before, genpay.redisDigest(), "Redis must be unchanged");
+  }
+
+  @Test
+  void aBodyOver256KiBIs413AndChangesNothing() {
     String before = genpay.redisDigest();
     String prompt = "y".repeat(Settings.MAX_BODY_BYTES);
     HttpResponse<Buffer> response = await(genpay.http.post("/api/create-checkout")
