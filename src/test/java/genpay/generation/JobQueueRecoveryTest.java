@@ -8,7 +8,6 @@ import genpay.sessions.RedisKeys;
 import genpay.sessions.ScriptResult;
 import genpay.sessions.SessionRepository;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -133,7 +132,7 @@ class JobQueueRecoveryTest {
       String fileId = await(processing.timeout(20, TimeUnit.SECONDS)).getString("fileId");
       Response taken = await(redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(JobQueue.GROUP)
           .arg("dead-worker").arg("COUNT").arg(1).arg("STREAMS").arg(RedisKeys.GENERATION_JOBS).arg(">")));
-      String deadEntry = taken.get(0).get(1).get(0).get(0).toString();
+      String deadEntry = taken.get(RedisKeys.GENERATION_JOBS).get(0).get(0).toString();
       await(redis.send(Request.cmd(Command.XCLAIM).arg(RedisKeys.GENERATION_JOBS).arg(JobQueue.GROUP)
           .arg("dead-worker").arg(0).arg(deadEntry).arg("IDLE").arg(600_000).arg("JUSTID")));
 
@@ -187,11 +186,7 @@ class JobQueueRecoveryTest {
     List<String> names = new ArrayList<>();
     for (Response consumer : await(redis.send(Request.cmd(Command.XINFO).arg("CONSUMERS")
         .arg(RedisKeys.GENERATION_JOBS).arg(JobQueue.GROUP)))) {
-      JsonObject fields = new JsonObject();
-      for (int i = 0; i + 1 < consumer.size(); i += 2) {
-        fields.put(consumer.get(i).toString(), consumer.get(i + 1).toString());
-      }
-      names.add(fields.getString("name"));
+      names.add(consumer.get("name").toString());
     }
     return names;
   }
