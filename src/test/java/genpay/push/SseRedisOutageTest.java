@@ -1,10 +1,13 @@
 package genpay.push;
 
 import genpay.TestEngine;
+import genpay.redis.RedisClients;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static genpay.ProblemAssert.assertProblem;
 import static genpay.TestEngine.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,6 +80,38 @@ class SseRedisOutageTest {
     assertEquals(List.of(1L, 2L), sse.events.stream().map(SseClient.Event::id).toList());
     assertFalse(sse.ended.future().isComplete());
     sse.response.request().connection().close();
+  }
+
+  @Test
+  void aStreamOpenedWhileRedisDoesNotAnswerResumesWhenItDoes() {
+    String sessionId = genpay.order(1, "a lighthouse keeper at dawn");
+    // Longer than the store waits for an answer, so the first read fails and the stream is held meanwhile.
+    await(genpay.redis.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(RedisClients.COMMAND_TIMEOUT_MS + 3_000)
+        .arg("ALL")));
+    SseClient sse = await(SseClient.open(http, genpay.port, "/api/events/session/" + sessionId, null));
+    assertEquals(200, sse.response.statusCode(), "an EventSource gives up for good on any other answer");
+    SseClient.Event snapshot = await(sse.when(e -> true).timeout(25, TimeUnit.SECONDS));
+    assertEquals("pending", snapshot.data().getString("status"));
+    var processing = sse.when(e -> "processing".equals(e.data().getString("status")));
+    genpay.clickOnCheckoutPage(sessionId, "paid");
+    assertEquals(2, await(processing.timeout(20, TimeUnit.SECONDS)).id());
+    sse.response.request().connection().close();
+  }
+
+  @Test
+  void aHeldStreamForAnUnknownOrderEndsSoThatItsReconnectHears404() {
+    String path = "/api/events/session/cs_test_NeverOrderedDuringTheOutage1";
+    SseClient sse;
+    genpay.engine.embeddedRedis().stop();
+    try {
+      sse = await(SseClient.open(http, genpay.port, path, null));
+      assertEquals(200, sse.response.statusCode(), "whether it exists cannot be known while Redis is away");
+    } finally {
+      genpay.engine.embeddedRedis().restart();
+    }
+    await(sse.ended.future().timeout(25, TimeUnit.SECONDS));
+    assertEquals(List.of(), sse.events);
+    assertProblem(await(genpay.http.get(path).send()), 404);
   }
 
   @Test
