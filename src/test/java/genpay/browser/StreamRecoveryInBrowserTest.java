@@ -1,17 +1,28 @@
 package genpay.browser;
 
 import genpay.TestEngine;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import static genpay.TestEngine.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The success page opened while Redis is away shows the order once Redis is back; an unknown order says so. */
+/**
+ * The success page opened while Redis is away shows the order once Redis is back; refused its stream once, it
+ * opens it again; an unknown order still says so.
+ */
 class StreamRecoveryInBrowserTest {
 
   private static TestEngine genpay;
@@ -77,6 +88,61 @@ class StreamRecoveryInBrowserTest {
     genpay.clickOnCheckoutPage(sessionId, "paid");
     assertEquals("status processing", browser.awaitScript(AWAIT_STATUS_OR_PROBLEM, "processing"));
     assertEquals("Making your videos", browser.run("return document.getElementById('headline').textContent;"));
+  }
+
+  /**
+   * A front on its own loopback port that answers the first {@code failures} stream requests 503, as a proxy
+   * in front of an engine that restarts would, and passes everything else through to the engine.
+   */
+  private static HttpServer flakyFront(int failures) {
+    Vertx vertx = genpay.engine.vertx();
+    HttpClient engine = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    AtomicInteger left = new AtomicInteger(failures);
+    return await(vertx.createHttpServer().requestHandler(request -> {
+      HttpServerResponse response = request.response();
+      if (request.path().startsWith("/api/events/") && left.getAndDecrement() > 0) {
+        response.setStatusCode(503).putHeader("Content-Type", "application/problem+json").end("{\"status\":503}");
+        return;
+      }
+      request.body().compose(body -> engine.request(new RequestOptions().setMethod(request.method())
+              .setHost("127.0.0.1").setPort(genpay.port).setURI(request.uri()).setHeaders(request.headers()))
+          .compose(forwarded -> forwarded.send(body)))
+          .onFailure(failure -> response.setStatusCode(502).end())
+          .onSuccess(answer -> {
+            response.setStatusCode(answer.statusCode());
+            answer.headers().forEach((name, value) -> {
+              if (!name.equalsIgnoreCase("transfer-encoding") && !name.equalsIgnoreCase("connection")) {
+                response.headers().add(name, value);
+              }
+            });
+            if (!answer.headers().contains("content-length")) {
+              response.setChunked(true);
+            }
+            response.closeHandler(closed -> answer.request().connection().close());
+            answer.pipeTo(response);
+          });
+    }).listen(0, "127.0.0.1"));
+  }
+
+  @Test
+  void aStreamRefusedOnceIsOpenedAgainByThePage() {
+    HttpServer front = flakyFront(1);
+    try {
+      String sessionId = genpay.order(1, "a heron in the reeds");
+      String via = "http://127.0.0.1:" + front.actualPort();
+      browser.responses();
+      browser.go(via + "/en/payment-success/" + sessionId);
+      assertEquals("status pending", browser.awaitScript(AWAIT_STATUS_OR_PROBLEM, "pending"));
+      genpay.clickOnCheckoutPage(sessionId, "paid");
+      assertEquals("status processing", browser.awaitScript(AWAIT_STATUS_OR_PROBLEM, "processing"),
+          "the page opened its stream again and follows the order");
+      List<String> api = browser.responses().stream().filter(answer -> answer.contains("/api/")).toList();
+      assertEquals(List.of("503 " + via + "/api/events/session/" + sessionId,
+          "200 " + via + "/api/webhook-status/" + sessionId, "200 " + via + "/api/events/session/" + sessionId),
+          api, "one look after the refusal, then the stream again");
+    } finally {
+      await(front.close());
+    }
   }
 
   @Test
