@@ -34,6 +34,11 @@ public final class SseEvents {
     return SESSION_EVENT.equals(type) ? SESSION_TERMINAL.contains(status) : FILE_TERMINAL.contains(status);
   }
 
+  /** A terminal snapshot the reader already has: nothing newer will ever come, so the stream answers 204. */
+  public static boolean nothingNewer(String type, JsonObject snapshot, long lastEventId) {
+    return terminal(type, snapshot) && snapshot.getLong("version", 0L) <= lastEventId;
+  }
+
   /** Last-Event-ID as a version; anything unreadable counts as none. */
   public static long lastEventId(String header) {
     if (header == null || header.isBlank()) {

@@ -4,21 +4,27 @@ import genpay.config.Addresses;
 import genpay.web.InvalidInput;
 import genpay.web.Problems;
 import genpay.web.SessionIds;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * GET /api/events/session/{id} and /api/events/file/{id}: the snapshot at once, then one event per change,
  * until the terminal one. The stream is registered before the snapshot is read, so no change falls between.
+ * While the store is unavailable the stream is answered 200 and held, and the snapshot read again until it
+ * comes: an EventSource gives up for good on a 503, a held stream resumes by itself.
  */
 public final class SseHandler implements Handler<RoutingContext> {
 
   private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(5_000);
-  private static final int WRITE_QUEUE_BYTES = 64 * 1024;
+  static final long FIRST_RETRY_MS = 250;
+  static final long MAX_RETRY_MS = 4_000;
 
   private final String type;
   private final EventBus bus;
@@ -40,39 +46,79 @@ public final class SseHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    boolean session = SseEvents.SESSION_EVENT.equals(type);
     String id;
     try {
-      id = session ? SessionIds.requireSessionId(ctx.pathParam("id")) : SessionIds.requireFileId(ctx.pathParam("id"));
+      id = session() ? SessionIds.requireSessionId(ctx.pathParam("id")) : SessionIds.requireFileId(ctx.pathParam("id"));
     } catch (InvalidInput invalid) {
       Problems.invalid(ctx, invalid);
       return;
     }
     long lastEventId = SseEvents.lastEventId(ctx.request().getHeader("Last-Event-ID"));
-    HttpServerResponse response = ctx.response();
     Stream stream = hub.open(type, id, ctx.request(), lastEventId);
-    bus.<JsonObject>request(session ? Addresses.SESSIONS_GET : Addresses.SESSIONS_FILE_GET,
-            new JsonObject().put(session ? "sessionId" : "fileId", id), QUICK)
-        .onSuccess(reply -> {
-          JsonObject snapshot = reply.body();
-          snapshot.remove("worker");
-          response.setChunked(true)
-              .setWriteQueueMaxSize(WRITE_QUEUE_BYTES)
-              .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-              .putHeader("Cache-Control", "no-cache")
-              .putHeader("X-Accel-Buffering", "no")
-              .putHeader("Connection", "keep-alive")
-              .write(SseEvents.retry());
-          if (stream.begin(snapshot, System.currentTimeMillis())) {
+    read(ctx, stream, lastEventId, 0);
+  }
+
+  private boolean session() {
+    return SseEvents.SESSION_EVENT.equals(type);
+  }
+
+  private void read(RoutingContext ctx, Stream stream, long lastEventId, int attempt) {
+    bus.<JsonObject>request(session() ? Addresses.SESSIONS_GET : Addresses.SESSIONS_FILE_GET,
+            new JsonObject().put(session() ? "sessionId" : "fileId", stream.id), QUICK)
+        .onComplete(read -> {
+          if (stream.closed()) {
             hub.remove(stream);
-          } else if (session && "pending".equals(snapshot.getString("status"))) {
-            // Someone watches an unpaid order: its webhook may be late or lost, so ask Stripe.
-            bus.request(Addresses.STRIPE_SYNC, new JsonObject().put("sessionId", id));
+          } else if (read.succeeded()) {
+            start(stream, read.result().body(), lastEventId);
+          } else {
+            failed(ctx, stream, read, lastEventId, attempt);
           }
-        })
-        .onFailure(failure -> {
-          hub.remove(stream);
-          Problems.send(ctx, Problems.fromFailure(failure));
         });
+  }
+
+  private void start(Stream stream, JsonObject snapshot, long lastEventId) {
+    snapshot.remove("worker");
+    if (SseEvents.nothingNewer(type, snapshot, lastEventId)) {
+      hub.remove(stream);
+      stream.endWithNothingNewer();
+      return;
+    }
+    stream.announce();
+    if (stream.begin(snapshot, System.currentTimeMillis())) {
+      hub.remove(stream);
+    } else if (session() && "pending".equals(snapshot.getString("status"))) {
+      // Someone watches an unpaid order: its webhook may be late or lost, so ask Stripe.
+      bus.request(Addresses.STRIPE_SYNC, new JsonObject().put("sessionId", stream.id));
+    }
+  }
+
+  private void failed(RoutingContext ctx, Stream stream, AsyncResult<Message<JsonObject>> read, long lastEventId,
+      int attempt) {
+    JsonObject problem = Problems.fromFailure(read.cause());
+    if (problem.getInteger("status") != 503) {
+      // The store answered (unknown id): said as a problem, or, once the stream was held, by its reconnect.
+      hub.remove(stream);
+      if (stream.announced()) {
+        stream.end();
+      } else {
+        Problems.send(ctx, problem);
+      }
+      return;
+    }
+    // Well-formed, and whether it exists cannot be known until the store is back: hold the stream meanwhile.
+    stream.announce();
+    hub.later(retryDelayMs(attempt), () -> {
+      if (stream.closed()) {
+        hub.remove(stream);
+      } else {
+        read(ctx, stream, lastEventId, attempt + 1);
+      }
+    });
+  }
+
+  /** Doubling from a quarter second to a few seconds, with jitter: held streams do not all ask at once. */
+  static long retryDelayMs(int attempt) {
+    long delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(attempt, 8));
+    return delay + ThreadLocalRandom.current().nextLong(delay / 4 + 1);
   }
 }

@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
  */
 final class Stream {
 
+  private static final int WRITE_QUEUE_BYTES = 64 * 1024;
+
   final String type;
   final String id;
   /** Which of the hub's keep-alive ticks this stream's comment goes out on. */
@@ -19,6 +21,7 @@ final class Stream {
   private long lastVersion;
   private JsonObject waiting;
   private long queueFullSince;
+  private boolean announced;
   private boolean started;
   private boolean closed;
 
@@ -36,6 +39,52 @@ final class Stream {
         offer(next, System.currentTimeMillis());
       }
     });
+  }
+
+  /**
+   * Sends the 200 headers and {@code retry:} if not sent yet. From then on the reader's EventSource is open:
+   * ending the stream makes it reconnect, where any answer but 200 would have made it give up for good.
+   */
+  void announce() {
+    if (announced || closed()) {
+      return;
+    }
+    announced = true;
+    response.setChunked(true)
+        .setWriteQueueMaxSize(WRITE_QUEUE_BYTES)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no")
+        .putHeader("Connection", "keep-alive")
+        .write(SseEvents.retry());
+  }
+
+  boolean announced() {
+    return announced;
+  }
+
+  /**
+   * The reader has everything there will ever be: 204 if nothing was sent yet (EventSource stops reconnecting),
+   * else the end of the stream (its reconnect gets the 204).
+   */
+  void endWithNothingNewer() {
+    if (closed()) {
+      return;
+    }
+    closed = true;
+    if (announced) {
+      response.end();
+    } else {
+      response.setStatusCode(204).end();
+    }
+  }
+
+  /** Ends an announced stream without a word: its reader's reconnect gets the answer this stream could not give. */
+  void end() {
+    if (!closed()) {
+      closed = true;
+      response.end();
+    }
   }
 
   /**
@@ -77,7 +126,7 @@ final class Stream {
   }
 
   void keepAlive() {
-    if (started && !closed() && !response.writeQueueFull()) {
+    if (announced && !closed() && !response.writeQueueFull()) {
       response.write(Buffer.buffer(SseEvents.keepAlive()));
     }
   }

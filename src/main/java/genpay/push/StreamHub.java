@@ -59,6 +59,11 @@ public final class StreamHub {
     return stream;
   }
 
+  /** Runs {@code action} on this hub's event loop after {@code delayMs}. */
+  void later(long delayMs, Runnable action) {
+    vertx.setTimer(delayMs, id -> action.run());
+  }
+
   void remove(Stream stream) {
     Map<String, List<Stream>> index = SseEvents.SESSION_EVENT.equals(stream.type) ? bySession : byFile;
     List<Stream> streams = index.get(stream.id);

@@ -1,5 +1,5 @@
 // genpay pages: each page gets what it needs written into #page, and follows its order or file over one
-// EventSource. Nothing here polls: no timer ever fetches.
+// EventSource. Nothing here polls: no timer ever fetches, and nothing is fetched while a stream is open.
 (function () {
   'use strict';
   var page = JSON.parse(document.getElementById('page').textContent);
@@ -39,19 +39,52 @@
     try { document.execCommand('copy'); done(); } finally { area.remove(); }
   }
 
-  /** One stream; closed by us on the terminal event so the browser never reconnects to a finished order. */
-  function follow(url, type, onSnapshot, onLost) {
-    var source = new EventSource(url);
-    source.addEventListener(type, function (event) {
-      var snapshot = JSON.parse(event.data);
-      if (onSnapshot(snapshot)) { source.close(); }
-    });
-    source.onerror = function () {
-      if (source.readyState === EventSource.CLOSED) { onLost(); }
-    };
+  // Per kind: its stream, its snapshot, the name of its events.
+  var STREAMS = {
+    session: ['/api/events/session/', '/api/webhook-status/', 'status'],
+    file: ['/api/events/file/', '/api/file/', 'file']
+  };
+
+  /**
+   * One stream; closed by us on the terminal event so the browser never reconnects to a finished order.
+   * EventSource gives up for good on any answer but 200 (a proxy's 502, an engine restarting, a 204): then
+   * one look at the snapshot tells an unknown id (onLost) from a passing failure, after which the stream is
+   * opened again, each time a little later.
+   */
+  function follow(kind, id, onSnapshot, onLost) {
+    var url = STREAMS[kind][0] + id, lookUrl = STREAMS[kind][1] + id, type = STREAMS[kind][2];
+    var source = null, pauseMs = 1000, done = false;
+    function open() {
+      source = new EventSource(url);
+      source.addEventListener(type, function (event) {
+        pauseMs = 1000;
+        if (onSnapshot(JSON.parse(event.data))) { finish(); }
+      });
+      source.onerror = function () {
+        if (source.readyState === EventSource.CLOSED && !done) { look(); }
+      };
+    }
+    function finish() {
+      done = true;
+      if (source) { source.close(); }
+    }
+    function look() {
+      fetch(lookUrl, { cache: 'no-store' }).then(function (response) {
+        if (response.status === 404 || response.status === 400) { done = true; onLost(); return null; }
+        if (!response.ok) { throw new Error('HTTP ' + response.status); }
+        return response.json().then(function (snapshot) {
+          if (onSnapshot(snapshot)) { done = true; } else { openLater(); }
+        });
+      }).catch(openLater);
+    }
+    function openLater() {
+      if (done) { return; }
+      setTimeout(function () { if (!done) { open(); } }, pauseMs);
+      pauseMs = Math.min(pauseMs * 2, 30000);
+    }
     // Leaving the page frees the connection at once (browsers allow few per host over HTTP/1.1).
-    window.addEventListener('pagehide', function () { source.close(); });
-    return source;
+    window.addEventListener('pagehide', finish);
+    open();
   }
 
   var SESSION_TERMINAL = { completed: true, error: true, expired: true };
@@ -125,7 +158,7 @@
   function explainCancel(last) {
     var notice = $('notice');
     show(notice, 'Payment not completed. Your prompt is still here; you can try again.');
-    follow('/api/events/session/' + last.sessionId, 'status', function (session) {
+    follow('session', last.sessionId, function (session) {
       if (session.status === 'error') {
         show(notice, 'Your payment was declined, so nothing was charged. ' + (session.error || '')
           + ' Check your card details and try again.');
@@ -151,7 +184,7 @@
   function successPage() {
     $('session-id').textContent = page.sessionId;
     $('session-link').href = base + '/session/' + page.sessionId;
-    follow('/api/events/session/' + page.sessionId, 'status', renderSession, function () {
+    follow('session', page.sessionId, renderSession, function () {
       show($('problem'), 'We could not load this order. Check the link, or look the order up by its session id.');
     });
   }
@@ -222,7 +255,7 @@
 
   // ---- file page -----------------------------------------------------------------------------------
   function filePage() {
-    follow('/api/events/file/' + page.fileId, 'file', function (file) {
+    follow('file', page.fileId, function (file) {
       $('order-link').href = base + '/payment-success/' + file.sessionId;
       $('state').textContent = fileState(file);
       $('progress').value = file.progress || 0;
@@ -255,7 +288,7 @@
     $('session-id').textContent = page.sessionId;
     $('order-link').href = base + '/payment-success/' + page.sessionId;
     $('copy').onclick = function () { copy(page.sessionId, function () { $('copied').hidden = false; }); };
-    follow('/api/events/session/' + page.sessionId, 'status', function (session) {
+    follow('session', page.sessionId, function (session) {
       var done = session.files.filter(function (f) { return f.status === 'completed'; }).length;
       $('state').textContent = 'Status: ' + session.status + (session.files.length
         ? ' · ' + done + ' of ' + session.files.length + ' video(s) ready' : '')

@@ -162,6 +162,18 @@ public final class Browser implements AutoCloseable {
         .toList();
   }
 
+  /** The answers the page got since the last call, from Chromium's DevTools log: "status url", in order. */
+  public List<String> responses() {
+    JsonArray entries = (JsonArray) call("POST", "/session/" + session + "/se/log",
+        new JsonObject().put("type", "performance"));
+    return entries.stream()
+        .map(entry -> new JsonObject(((JsonObject) entry).getString("message")).getJsonObject("message"))
+        .filter(message -> "Network.responseReceived".equals(message.getString("method")))
+        .map(message -> message.getJsonObject("params").getJsonObject("response"))
+        .map(response -> response.getInteger("status") + " " + response.getString("url"))
+        .toList();
+  }
+
   private Object callValue(String path, String script, Object... args) {
     return call("POST", "/session/" + session + path,
         new JsonObject().put("script", script).put("args", new JsonArray(List.of(args))));

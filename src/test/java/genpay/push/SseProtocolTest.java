@@ -124,6 +124,43 @@ class SseProtocolTest {
     assertTrue(after.events.isEmpty(), "a finished order the reader has seen ends at once, with nothing resent");
   }
 
+  /** Asks a finished stream again: at or past its last version, 204 and nothing else; behind, the snapshot then the end. */
+  private static void assertFinished(String path, long last, String type, String status) {
+    for (long atOrPast : new long[] {last, last + 3}) {
+      SseClient done = open(path, String.valueOf(atOrPast));
+      assertEquals(204, done.response.statusCode(), path + " with Last-Event-ID " + atOrPast);
+      await(done.ended.future().timeout(10, TimeUnit.SECONDS));
+      assertTrue(done.events.isEmpty() && done.retry == null, "204 has no body");
+    }
+    for (String behind : new String[] {String.valueOf(last - 1), null}) {
+      SseClient reader = open(path, behind);
+      assertEquals(200, reader.response.statusCode(), path + " with Last-Event-ID " + behind);
+      await(reader.ended.future().timeout(10, TimeUnit.SECONDS));
+      assertEquals(List.of(last), reader.events.stream().map(SseClient.Event::id).toList(), "the snapshot, then the end");
+      assertEquals(type, reader.events.get(0).type());
+      assertEquals(status, reader.events.get(0).data().getString("status"));
+    }
+  }
+
+  @Test
+  void aFinishedSessionStreamAskedAgainAtItsEndAnswers204() {
+    JsonObject session = paidOrder(1, "a lantern on a jetty");
+    JsonObject done = update(session, 0, FileStatus.COMPLETED, 100).getJsonObject("session");
+    assertEquals("completed", done.getString("status"));
+    assertFinished("/api/events/session/" + session.getString("sessionId"), done.getLong("version"), "status",
+        "completed");
+  }
+
+  @Test
+  void aFinishedFileStreamAskedAgainAtItsEndAnswers204() {
+    JsonObject session = paidOrder(2, "two gulls over a pier");
+    String fileId = session.getJsonArray("files").getJsonObject(1).getString("id");
+    update(session, 1, FileStatus.IN_PROGRESS, 40);
+    JsonObject failed = update(session, 1, FileStatus.FAILED, 40).getJsonObject("file");
+    assertEquals("failed", failed.getString("status"));
+    assertFinished("/api/events/file/" + fileId, failed.getLong("version"), "file", "failed");
+  }
+
   @Test
   void aFileStreamFollowsOneFileToItsEnd() {
     JsonObject session = paidOrder(2, "city lights in the rain");
