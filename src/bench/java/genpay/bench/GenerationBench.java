@@ -1,11 +1,16 @@
 package genpay.bench;
 
+import genpay.sessions.RedisKeys;
 import genpay.stripe.StripeSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
@@ -16,7 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Load client for a running engine (loopback only): orders ORDERS x VIDEOS videos, pays each with a signed
  * webhook, then reads /metrics until the worker reports them done (mode "throughput") or in flight (mode
- * "inflight"). Prints the figures as key=value. Every loop is bounded in count and time.
+ * "inflight"); mode "redis-memory" is "throughput" with Redis's own figures (INFO memory, the job stream, its
+ * consumers) read before the orders and after they are done, from BENCH_REDIS_URL. Prints key=value figures.
+ * Every loop is bounded in count and time.
  * Run by scripts/bench-generation:
  * java -cp target/genpay.jar src/bench/java/genpay/bench/GenerationBench.java PORT SECRET MODE ORDERS VIDEOS
  */
@@ -44,6 +51,8 @@ public class GenerationBench {
       batch.forEach(future -> sessions.add(future.result()));
     }
     long baseline = "inflight".equals(mode) ? heapAfterGc(http) : 0;
+    RedisFigures redisBefore = "redis-memory".equals(mode)
+        ? RedisFigures.read(vertx, System.getenv("BENCH_REDIS_URL")) : null;
     long paidAt = System.nanoTime();
     for (int start = 0; start < sessions.size(); start += 64) {
       List<Future<?>> batch = new ArrayList<>();
@@ -59,7 +68,7 @@ public class GenerationBench {
       get(Future.all(batch));
     }
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-    if ("throughput".equals(mode)) {
+    if ("throughput".equals(mode) || "redis-memory".equals(mode)) {
       double done = 0;
       while (done < jobs && System.nanoTime() < deadline) {
         Thread.sleep(100);
@@ -68,6 +77,17 @@ public class GenerationBench {
       double seconds = (System.nanoTime() - paidAt) / 1e9;
       System.out.printf("jobs=%d completed=%.0f seconds=%.2f jobs_per_second=%.0f%n", jobs, done, seconds,
           done / seconds);
+      if (redisBefore != null) {
+        // A job is acknowledged (and leaves the stream) just after its completion is counted.
+        while (metric(http, "genpay_generation_in_flight") > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        RedisFigures after = RedisFigures.read(vertx, System.getenv("BENCH_REDIS_URL"));
+        System.out.println("redis before: " + redisBefore);
+        System.out.println("redis after:  " + after);
+        System.out.printf("used_memory per completed order: %.0f bytes%n",
+            (after.usedMemory() - redisBefore.usedMemory()) / Math.max(1.0, orders));
+      }
     } else {
       double inFlight = 0;
       while (inFlight < jobs && System.nanoTime() < deadline) {
@@ -117,4 +137,34 @@ public class GenerationBench {
     return StripeSignature.header(payload, secret, System.currentTimeMillis() / 1000);
   }
 
+  /** What Redis itself says of its size: INFO memory, keys, the job stream and its consumers. */
+  static record RedisFigures(long usedMemory, long keys, long streamLength, long streamBytes, long consumers) {
+
+    static RedisFigures read(Vertx vertx, String url) throws Exception {
+      Redis redis = Redis.createClient(vertx, url);
+      try {
+        String info = get(redis.send(Request.cmd(Command.INFO).arg("memory"))).toString();
+        long used = 0;
+        for (String line : info.split("\r?\n")) {
+          if (line.startsWith("used_memory:")) {
+            used = Long.parseLong(line.substring("used_memory:".length()).trim());
+          }
+        }
+        long keys = get(redis.send(Request.cmd(Command.DBSIZE))).toLong();
+        long length = get(redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.GENERATION_JOBS))).toLong();
+        Response bytes = get(redis.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(RedisKeys.GENERATION_JOBS)));
+        Response groups = get(redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.GENERATION_JOBS))).toLong() == 0
+            ? null : get(redis.send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(RedisKeys.GENERATION_JOBS)
+                .arg("generation")));
+        return new RedisFigures(used, keys, length, bytes == null ? 0 : bytes.toLong(),
+            groups == null ? 0 : groups.size());
+      } finally {
+        redis.close();
+      }
+    }
+
+    private static <T> T get(Future<T> future) throws Exception {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
 }

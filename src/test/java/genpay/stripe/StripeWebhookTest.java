@@ -79,8 +79,18 @@ class StripeWebhookTest {
       await(consumer.completion());
     }
 
+    /**
+     * The statuses a watcher sees, one per version. A repeat that finds its change already stored publishes
+     * the current snapshot again (a timed-out write may have landed unseen); it never makes a new version.
+     */
     List<String> statuses() {
-      return changes.stream().map(change -> change.getJsonObject("session").getString("status")).toList();
+      Map<Long, String> byVersion = new java.util.TreeMap<>();
+      for (JsonObject change : changes) {
+        JsonObject session = change.getJsonObject("session");
+        String earlier = byVersion.putIfAbsent(session.getLong("version"), session.getString("status"));
+        assertTrue(earlier == null || earlier.equals(session.getString("status")), "one version, one state");
+      }
+      return List.copyOf(byVersion.values());
     }
 
     @Override
