@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Load client for a running engine (loopback only): orders ORDERS x VIDEOS videos, pays each with a signed
  * webhook, then reads /metrics until the worker reports them done (mode "throughput") or in flight (mode
  * "inflight"); mode "redis-memory" is "throughput" with Redis's own figures (INFO memory, the job stream, its
- * consumers) read before the orders and after they are done, from BENCH_REDIS_URL. Prints key=value figures.
+ * consumers) read before the first order and after the last is done, from BENCH_REDIS_URL. Prints key=value figures.
  * Every loop is bounded in count and time.
  * Run by scripts/bench-generation:
  * java -cp target/genpay.jar src/bench/java/genpay/bench/GenerationBench.java PORT SECRET MODE ORDERS VIDEOS
@@ -39,6 +39,8 @@ public class GenerationBench {
     Vertx vertx = Vertx.vertx();
     WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
         new PoolOptions().setHttp1MaxSize(64));
+    RedisFigures redisBefore = "redis-memory".equals(mode)
+        ? RedisFigures.read(vertx, System.getenv("BENCH_REDIS_URL")) : null;
     List<String> sessions = new ArrayList<>();
     for (int start = 0; start < orders; start += 64) {
       List<Future<String>> batch = new ArrayList<>();
@@ -51,8 +53,6 @@ public class GenerationBench {
       batch.forEach(future -> sessions.add(future.result()));
     }
     long baseline = "inflight".equals(mode) ? heapAfterGc(http) : 0;
-    RedisFigures redisBefore = "redis-memory".equals(mode)
-        ? RedisFigures.read(vertx, System.getenv("BENCH_REDIS_URL")) : null;
     long paidAt = System.nanoTime();
     for (int start = 0; start < sessions.size(); start += 64) {
       List<Future<?>> batch = new ArrayList<>();

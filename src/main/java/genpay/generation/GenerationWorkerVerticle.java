@@ -161,7 +161,7 @@ public final class GenerationWorkerVerticle extends VerticleBase {
         .compose(round -> {
           claimCursor = round.nextCursor();
           for (Job job : round.jobs()) {
-            if (!follower.follows(job.entryId())) {
+            if (job.fileId() != null && !follower.followsFile(job.fileId())) {
               LOG.info("session {}: job {} claimed from a worker that stopped answering", job.sessionId(),
                   job.entryId());
             }

@@ -242,7 +242,9 @@ public final class JobFlow {
             polled.thumbnailUrl(), error, ""));
       }
       // Only what moved is written: an unchanged answer from the store then means an earlier write landed late.
-      if (polled.status() == storedStatus && polled.progress() <= storedProgress) {
+      boolean moved = polled.status().after(storedStatus)
+          || polled.status() == storedStatus && polled.progress() > storedProgress;
+      if (!moved) {
         return List.of(Action.after(ActionKind.POLL, nextPollDelay()));
       }
       lastPolled = polled;

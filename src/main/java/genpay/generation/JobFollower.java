@@ -82,8 +82,8 @@ public final class JobFollower {
     return ids;
   }
 
-  public boolean follows(String entryId) {
-    return byFile.values().stream().anyMatch(followed -> followed.entryIds.contains(entryId));
+  public boolean followsFile(String fileId) {
+    return byFile.containsKey(fileId);
   }
 
   public void stop() {

@@ -10,6 +10,11 @@ public enum FileStatus {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** Further along than {@code other}: the constants are declared in the order a file moves through them. */
+  public boolean after(FileStatus other) {
+    return ordinal() > other.ordinal();
+  }
+
   public boolean terminal() {
     return this == COMPLETED || this == FAILED || this == TIMEOUT;
   }

@@ -142,6 +142,12 @@ class JobFlowTest {
   }
 
   @Test
+  void aProviderThatStillSaysPendingAfterTheStartWritesNothing() {
+    JobFlow flow = following();
+    assertEquals(List.of(ActionKind.POLL), kinds(flow.on(new JobFlow.Polled(FileStatus.PENDING, 0, "", "", ""))));
+  }
+
+  @Test
   void progressWhoseWriteFailedIsWrittenAgainOnTheNextPoll() {
     JobFlow flow = following();
     flow.on(new JobFlow.Polled(FileStatus.IN_PROGRESS, 40, "", "", ""));
