@@ -1,7 +1,6 @@
 package genpay.push;
 
 import genpay.TestEngine;
-import genpay.redis.RedisClients;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
@@ -27,12 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  */
 class SseRedisOutageTest {
 
+  /** How long the store waits for Redis; a pause longer than this makes the stream's first read fail. */
+  private static final long STORE_TIMEOUT_MS = 1_000;
+
   private static TestEngine genpay;
   private static HttpClient http;
 
   @BeforeAll
   static void start() throws Exception {
-    genpay = TestEngine.start(Map.of("GENERATION_WORKER", "false"));
+    genpay = TestEngine.start(Map.of("GENERATION_WORKER", "false", "REDIS_TIMEOUT_MS",
+        String.valueOf(STORE_TIMEOUT_MS)));
     http = genpay.engine.vertx().createHttpClient(new HttpClientOptions().setKeepAlive(false));
   }
 
@@ -86,8 +89,7 @@ class SseRedisOutageTest {
   void aStreamOpenedWhileRedisDoesNotAnswerResumesWhenItDoes() {
     String sessionId = genpay.order(1, "a lighthouse keeper at dawn");
     // Longer than the store waits for an answer, so the first read fails and the stream is held meanwhile.
-    await(genpay.redis.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(RedisClients.COMMAND_TIMEOUT_MS + 3_000)
-        .arg("ALL")));
+    await(genpay.redis.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(STORE_TIMEOUT_MS + 1_500).arg("ALL")));
     SseClient sse = await(SseClient.open(http, genpay.port, "/api/events/session/" + sessionId, null));
     assertEquals(200, sse.response.statusCode(), "an EventSource gives up for good on any other answer");
     SseClient.Event snapshot = await(sse.when(e -> true).timeout(25, TimeUnit.SECONDS));
