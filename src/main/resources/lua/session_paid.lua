@@ -3,13 +3,20 @@
 -- stream (deleted, or never delivered) is found and queued again.
 -- KEYS[1] session:{id}   KEYS[2] sessions:pending   KEYS[3] jobs:generation   KEYS[4] files:active
 -- ARGV[1] session id   ARGV[2] now (ms)   ARGV[3] ttl (s)   ARGV[4] stripe:event:{id} or ''
--- ARGV[5..] fresh file ids, at least videoCount of them
+-- ARGV[5] the buyer's e-mail ('' unknown)   ARGV[6] the payment intent ('' unknown: nothing to refund against)
+-- ARGV[7..] fresh file ids, at least videoCount of them
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return {-1}
 end
 if seen_event(ARGV[4]) then
   return snapshot(2, KEYS[1])
+end
+-- What a later word of Stripe adds (an e-mail, the payment intent) is kept, without a new version.
+for field, value in pairs({email = ARGV[5], paymentIntent = ARGV[6]}) do
+  if value ~= '' then
+    redis.call('HSETNX', KEYS[1], field, value)
+  end
 end
 if status ~= 'pending' then
   remember_event(ARGV[4], ARGV[3])
@@ -18,7 +25,7 @@ end
 local count = tonumber(redis.call('HGET', KEYS[1], 'videoCount'))
 local ids = {}
 for i = 1, count do
-  local file_id = ARGV[4 + i]
+  local file_id = ARGV[6 + i]
   ids[i] = file_id
   local file_key = 'file:' .. file_id
   redis.call('HSET', file_key, 'id', file_id, 'sessionId', ARGV[1], 'index', tostring(i),

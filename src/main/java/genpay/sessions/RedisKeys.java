@@ -7,6 +7,10 @@ public final class RedisKeys {
   public static final String GENERATION_JOBS = "jobs:generation";
   /** Files paid for and not ended yet, scored by when each was last checked for a job in the stream. */
   public static final String ACTIVE_FILES = "files:active";
+  /** Files whose refund is owed and not yet confirmed by Stripe, scored by when it was last tried. */
+  public static final String REFUNDS_OWED = "refunds:owed";
+  /** E-mails to send, by cause ({@code order-ended:{sessionId}}), scored by when to try next. */
+  public static final String MAIL_OUTBOX = "mail:outbox";
 
   private RedisKeys() {
   }

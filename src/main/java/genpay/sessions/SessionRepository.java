@@ -70,9 +70,11 @@ public final class SessionRepository {
   /**
    * Payment confirmed: pending -> processing, and its N jobs join the generation stream in the same script.
    * {@code eventId} (or null) is the Stripe event this comes from; an event applied before is a DUPLICATE.
+   * {@code payment} is what Checkout says of the payer (e-mail, payment intent), kept with the order.
    */
-  public Future<ScriptResult> markPaid(String sessionId, String eventId) {
-    List<String> args = new ArrayList<>(List.of(sessionId, now(), String.valueOf(ttlSeconds), eventKey(eventId)));
+  public Future<ScriptResult> markPaid(String sessionId, String eventId, Payment payment) {
+    List<String> args = new ArrayList<>(List.of(sessionId, now(), String.valueOf(ttlSeconds), eventKey(eventId),
+        payment.email(), payment.paymentIntent()));
     // Fresh ids for every call; only the call that wins the move to processing uses them.
     for (int i = 0; i < Settings.MAX_QUANTITY; i++) {
       args.add(UUID.randomUUID().toString());
@@ -102,7 +104,7 @@ public final class SessionRepository {
   public Future<ScriptResult> updateFile(FileUpdate update) {
     int progress = Math.max(0, Math.min(100, update.progress()));
     return FILE_UPDATE.run(redis, List.of(RedisKeys.file(update.fileId()), RedisKeys.session(update.sessionId()),
-            RedisKeys.ACTIVE_FILES),
+            RedisKeys.ACTIVE_FILES, RedisKeys.REFUNDS_OWED, RedisKeys.MAIL_OUTBOX),
             List.of(now(), update.status().wire(), String.valueOf(progress), update.url(), update.thumbnailUrl(),
                 update.error(), update.providerId()), timeoutMs)
         .map(Snapshots::parse);

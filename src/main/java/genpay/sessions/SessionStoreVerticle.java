@@ -71,17 +71,30 @@ public final class SessionStoreVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * The session snapshot; with {@code withContact: true} also {@code contact: {email, locale}}, which the
+   * public snapshot never carries (whoever has a session id may read its snapshot).
+   */
   private Future<JsonObject> get(JsonObject body) {
     String sessionId = body.getString("sessionId");
     return repository.read(sessionId)
         .recover(cause -> unavailable(sessionId, "order not read", cause))
-        .compose(read -> read.unknown()
-            ? failure(BusFailure.NOT_FOUND, "no order with this session id")
-            : Future.succeededFuture(read.session()));
+        .compose(read -> {
+          if (read.unknown()) {
+            return failure(BusFailure.NOT_FOUND, "no order with this session id");
+          }
+          if (!body.getBoolean("withContact", false)) {
+            return Future.succeededFuture(read.session());
+          }
+          return Future.succeededFuture(read.session().copy().put("contact", new JsonObject()
+              .put("email", read.fields().getOrDefault("email", ""))
+              .put("locale", read.fields().getOrDefault("locale", "en"))));
+        });
   }
 
   /**
-   * Applies what Stripe says of a session: {@code {sessionId, action: paid|expired|payment_failed, reason?, eventId?}}.
+   * Applies what Stripe says of a session: {@code {sessionId, action: paid|expired|payment_failed, reason?, eventId?,
+   * payment?: {email, paymentIntent}}}.
    * Replies {@code {outcome: changed|unchanged|duplicate, changed, session}}.
    */
   private Future<JsonObject> apply(JsonObject body) {
@@ -89,7 +102,7 @@ public final class SessionStoreVerticle extends VerticleBase {
     String action = body.getString("action", "");
     String eventId = body.getString("eventId");
     Future<ScriptResult> applied = switch (action) {
-      case "paid" -> repository.markPaid(sessionId, eventId);
+      case "paid" -> repository.markPaid(sessionId, eventId, Payment.fromJson(body.getJsonObject("payment")));
       case "expired" -> repository.transition(sessionId, SessionStatus.EXPIRED,
           "The checkout expired before payment.", eventId);
       case "payment_failed" -> repository.transition(sessionId, Set.of(SessionStatus.PENDING), SessionStatus.ERROR,

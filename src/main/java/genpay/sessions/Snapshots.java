@@ -70,7 +70,8 @@ public final class Snapshots {
           .put("progress", file.getInteger("progress"))
           .put("url", file.getString("url"))
           .put("thumbnail_url", file.getString("thumbnail_url"))
-          .put("error", file.getString("error")));
+          .put("error", file.getString("error"))
+          .put("refund", file.getJsonObject("refund")));
     }
     return new JsonObject()
         .put("sessionId", session.get("sessionId"))
@@ -78,6 +79,9 @@ public final class Snapshots {
         .put("fileId", files.isEmpty() ? null : files.get(0).getString("id"))
         .put("files", summaries)
         .put("error", blankToNull(session.get("error")))
+        .put("refunded", toLong(session.get("refundedAmount")) > 0
+            ? new JsonObject().put("amount", toLong(session.get("refundedAmount"))).put("currency", session.get("currency"))
+            : null)
         .put("toolSlug", session.get("toolSlug"))
         .put("toolTitle", session.get("toolTitle"))
         .put("prompt", session.get("prompt"))
@@ -101,7 +105,22 @@ public final class Snapshots {
         .put("tasks", new JsonArray().add(new JsonObject()
             .put("type", "video-generation").put("status", status).put("progress", progress)))
         .put("error", blankToNull(file.get("error")))
+        .put("refund", refund(file))
         .put("version", toLong(file.get("version")));
+  }
+
+  /**
+   * What the buyer gets back for a video that could not be made, in minor units: {@code owed} until Stripe
+   * has the refund, then Stripe's status (pending, succeeded, failed, canceled) and its id. Null when none.
+   */
+  private static JsonObject refund(Map<String, String> file) {
+    String status = file.get("refundStatus");
+    if (status == null || status.isEmpty()) {
+      return null;
+    }
+    return new JsonObject().put("id", blankToNull(file.get("refundId")))
+        .put("amount", toLong(file.get("refundAmount"))).put("currency", file.get("refundCurrency"))
+        .put("status", status);
   }
 
   private static String blankToNull(String value) {

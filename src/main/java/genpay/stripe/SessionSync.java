@@ -2,6 +2,7 @@ package genpay.stripe;
 
 import genpay.config.Addresses;
 import genpay.config.BusReplies;
+import genpay.sessions.Payment;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -24,11 +25,12 @@ public final class SessionSync {
   }
 
   /** Replies {@code {outcome: changed|unchanged|duplicate|none, session?}}; fails NOT_FOUND for an unknown order. */
-  public Future<JsonObject> apply(String sessionId, SessionAction action, String eventId) {
+  public Future<JsonObject> apply(String sessionId, SessionAction action, String eventId, Payment payment) {
     if (action == SessionAction.NONE) {
       return Future.succeededFuture(new JsonObject().put("outcome", "none"));
     }
-    JsonObject command = new JsonObject().put("sessionId", sessionId).put("action", action.command);
+    JsonObject command = new JsonObject().put("sessionId", sessionId).put("action", action.command)
+        .put("payment", payment.toJson());
     if (eventId != null) {
       command.put("eventId", eventId);
     }
@@ -39,9 +41,10 @@ public final class SessionSync {
   public Future<JsonObject> reconcile(String sessionId) {
     return bus.<JsonObject>request(Addresses.STRIPE_CHECKOUT_RETRIEVE, new JsonObject().put("sessionId", sessionId),
             STRIPE_CALL)
-        .compose(reply -> apply(sessionId, SessionAction.fromSession(reply.body()), null),
+        .compose(reply -> apply(sessionId, SessionAction.fromSession(reply.body()), null,
+                Payment.fromCheckoutSession(reply.body())),
             failure -> BusReplies.isNotFound(failure)
-                ? apply(sessionId, SessionAction.EXPIRED, null)
+                ? apply(sessionId, SessionAction.EXPIRED, null, Payment.UNKNOWN)
                 : Future.failedFuture(failure));
   }
 }

@@ -2,6 +2,7 @@ package genpay.stripe;
 
 import genpay.config.Addresses;
 import genpay.config.Settings;
+import genpay.sessions.Payment;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -79,7 +80,7 @@ public final class StripeWebhooksVerticle extends VerticleBase {
       count(event.type(), "waiting");
       return Future.succeededFuture(answer(200, null));
     }
-    return sync.apply(sessionId, action, event.id())
+    return sync.apply(sessionId, action, event.id(), Payment.fromCheckoutSession(event.object()))
         .map(applied -> {
           String outcome = applied.getString("outcome");
           LOG.info("session {}: webhook {} {} (api version {}): {}", sessionId, event.id(), event.type(),

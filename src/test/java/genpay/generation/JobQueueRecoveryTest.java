@@ -5,6 +5,7 @@ import genpay.TestEngine;
 import genpay.redis.EmbeddedRedis;
 import genpay.redis.RedisClients;
 import genpay.sessions.RedisKeys;
+import genpay.sessions.Payment;
 import genpay.sessions.ScriptResult;
 import genpay.sessions.SessionRepository;
 import io.vertx.core.Vertx;
@@ -61,7 +62,7 @@ class JobQueueRecoveryTest {
       String sessionId = genpay.order(1, "a heron standing still");
       // Whichever read of the worker is under way gets the job, and its answer arrives after it gave up.
       proxy.holdAnswers(3_000);
-      ScriptResult paid = await(new SessionRepository(direct, Clock.systemUTC(), 30).markPaid(sessionId, null));
+      ScriptResult paid = await(new SessionRepository(direct, Clock.systemUTC(), 30).markPaid(sessionId, null, Payment.UNKNOWN));
       String fileId = paid.files().get(0).getString("id");
 
       await(genpay.acknowledged(List.of(fileId)).timeout(30, TimeUnit.SECONDS));

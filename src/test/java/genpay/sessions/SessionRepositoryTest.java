@@ -92,7 +92,7 @@ class SessionRepositoryTest {
     repository.create(order).compose(created -> {
       List<Future<ScriptResult>> payments = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
-        payments.add(repository.markPaid(order.sessionId(), null));
+        payments.add(repository.markPaid(order.sessionId(), null, Payment.UNKNOWN));
       }
       return Future.all(payments).map(all -> payments);
     }).compose(payments -> {
@@ -118,7 +118,7 @@ class SessionRepositoryTest {
     Order paying = order(2);
     repository.create(expiring)
         .compose(v -> repository.transition(expiring.sessionId(), SessionStatus.EXPIRED, "expired", null))
-        .compose(v -> repository.markPaid(expiring.sessionId(), null))
+        .compose(v -> repository.markPaid(expiring.sessionId(), null, Payment.UNKNOWN))
         .compose(lateMoney -> {
           test.verify(() -> {
             assertEquals(ScriptResult.Outcome.UNCHANGED, lateMoney.outcome());
@@ -130,7 +130,7 @@ class SessionRepositoryTest {
           test.verify(() -> assertEquals(0L, jobs));
           return repository.create(paying);
         })
-        .compose(v -> repository.markPaid(paying.sessionId(), null))
+        .compose(v -> repository.markPaid(paying.sessionId(), null, Payment.UNKNOWN))
         .compose(v -> repository.transition(paying.sessionId(), SessionStatus.EXPIRED, "expired", null))
         .onComplete(test.succeeding(lateExpiry -> test.verify(() -> {
           assertEquals(ScriptResult.Outcome.UNCHANGED, lateExpiry.outcome());
@@ -164,7 +164,7 @@ class SessionRepositoryTest {
 
   @Test
   void unknownSessionsAreReportedNotCreated(VertxTestContext test) {
-    repository.markPaid("cs_test_unknown0001", null)
+    repository.markPaid("cs_test_unknown0001", null, Payment.UNKNOWN)
         .compose(paid -> {
           test.verify(() -> assertTrue(paid.unknown()));
           return repository.read("cs_test_unknown0001");
