@@ -5,6 +5,7 @@ import genpay.config.Settings;
 import genpay.generation.GenerationWorkerVerticle;
 import genpay.push.PushMetrics;
 import genpay.push.PushVerticle;
+import genpay.refunds.RefundVerticle;
 import genpay.sessions.SessionStoreVerticle;
 import genpay.sessions.StageTimers;
 import genpay.stripe.StripeGatewayVerticle;
@@ -59,6 +60,9 @@ public final class MainVerticle extends VerticleBase {
                     : "provider " + settings.generationApiUrl()))
             : Future.succeededFuture("no worker").onSuccess(none ->
                 LOG.info("generation: no worker on this node (GENERATION_WORKER=false)")))
+        .compose(id -> vertx.deployVerticle(() -> new RefundVerticle(settings, registry), new DeploymentOptions()))
+        .onSuccess(id -> LOG.info("refunds: failed and timed-out videos of card orders are refunded (retried every {} s)",
+            settings.refundRetrySeconds()))
         .compose(id -> vertx.deployVerticle(() -> new PushVerticle(registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("push: one status.changed consumer on this node"))
         .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(settings, registry, pushMetrics, cluster),

@@ -2,13 +2,23 @@
 -- caller killed mid-call leaves either nothing or a complete, counted job.
 -- The key is checked by ProviderSandbox.start before this runs (a refused request touches nothing).
 -- KEYS[1] sandbox:provider:idem:{key}   KEYS[2] sandbox:provider:job:{new id}   KEYS[3] sandbox:provider:starts:{key}
+-- KEYS[4] sandbox:provider:prompt:{name UUID of the prompt} (the starts of one prompt, for [sandbox:fail:N])
 -- ARGV[1] new id   ARGV[2] now (ms)   ARGV[3] duration (ms)   ARGV[4] fate   ARGV[5] ttl (s)
+-- ARGV[6] N: the Nth start of this prompt fails (0 for none)
 local existing = redis.call('GET', KEYS[1])
 if existing then
   return existing
 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[5])
-redis.call('HSET', KEYS[2], 'createdAt', ARGV[2], 'durationMs', ARGV[3], 'fate', ARGV[4])
+local fate = ARGV[4]
+if tonumber(ARGV[6]) > 0 then
+  local nth = redis.call('INCR', KEYS[4])
+  redis.call('EXPIRE', KEYS[4], ARGV[5])
+  if nth == tonumber(ARGV[6]) then
+    fate = 'fail'
+  end
+end
+redis.call('HSET', KEYS[2], 'createdAt', ARGV[2], 'durationMs', ARGV[3], 'fate', fate)
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 redis.call('INCR', KEYS[3])
 redis.call('EXPIRE', KEYS[3], ARGV[5])

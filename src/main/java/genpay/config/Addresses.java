@@ -18,6 +18,10 @@ public final class Addresses {
   public static final String SESSIONS_FILE_GET = "sessions.file.get";
   /** A file's progress at the provider ({@link genpay.sessions.FileUpdate}); replies {@code {outcome, session, file}}. */
   public static final String SESSIONS_FILE_UPDATE = "sessions.file.update";
+  /** Owed refunds that are due, leased to the caller: {@code {fileId?, leaseMs, limit}} → {@code {refunds}}. */
+  public static final String SESSIONS_REFUNDS_CLAIM = "sessions.refunds.claim";
+  /** One move of a file's refund: {@code {fileId, from, to, counted, refundId?, error?}}; fails 404 without one. */
+  public static final String SESSIONS_REFUND_RECORD = "sessions.refund.record";
   /** Is Redis reachable? Replies or fails 503. */
   public static final String SESSIONS_PING = "sessions.ping";
 
@@ -40,6 +44,11 @@ public final class Addresses {
   /** Local-only notice that a generation job was acknowledged: {@code {sessionId, fileId, outcome}}. */
   public static final String GENERATION_JOB_DONE = "generation.job.done";
 
+  /** Local-only: a file of a card order ended failed or timed out and owes a refund: {@code {fileId}}. */
+  public static final String REFUNDS_OWED = "refunds.owed";
+
+  /** Refund part of a payment at Stripe (worker verticle): {@code {paymentIntent, amount, fileId, sessionId}}. */
+  public static final String STRIPE_REFUND_CREATE = "stripe.refund.create";
   /** Create a Checkout Session at Stripe (worker verticle). */
   public static final String STRIPE_CHECKOUT_CREATE = "stripe.checkout.create";
   /** Retrieve a Checkout Session from Stripe (worker verticle). */

@@ -49,7 +49,9 @@ public record Settings(
     String clusterConfig,
     boolean allowMixedSandbox,
     int checkoutRatePerMinute,
-    List<String> trustedProxies) {
+    List<String> trustedProxies,
+    String sandboxStripeFaults,
+    int refundRetrySeconds) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -74,7 +76,8 @@ public record Settings(
       "RECONCILE_AFTER_SECONDS", "RECONCILE_INTERVAL_SECONDS", "SANDBOX_STRIPE_WEBHOOKS",
       "GENERATION_TIMEOUT_SECONDS", "WORKER_CLAIM_IDLE_SECONDS", "WORKER_MAX_IN_FLIGHT", "PROVIDER_REQUEST_TIMEOUT_MS",
       "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER", "CLUSTER_CONFIG",
-      "ALLOW_MIXED_SANDBOX", "CHECKOUT_RATE_PER_MINUTE", "TRUSTED_PROXIES");
+      "ALLOW_MIXED_SANDBOX", "CHECKOUT_RATE_PER_MINUTE", "TRUSTED_PROXIES",
+      "SANDBOX_STRIPE_FAULTS", "REFUND_RETRY_SECONDS");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -155,6 +158,8 @@ public record Settings(
     }
     String faults = source.text("SANDBOX_PROVIDER_FAULTS", "");
     ProviderFaults.parse(faults);
+    String stripeFaults = source.text("SANDBOX_STRIPE_FAULTS", "");
+    StripeSandboxFaults.parse(stripeFaults);
     boolean cluster = source.bool("CLUSTER", false);
     if (cluster && redisUrl.isEmpty()) {
       throw new ConfigException("REDIS_URL", "is required with CLUSTER=true: every node must share one Redis");
@@ -196,7 +201,8 @@ public record Settings(
         source.integer("FOLLOW_FIRST_DELAY_MS", 3_000, 10, 600_000),
         source.integer("FOLLOW_MAX_DELAY_MS", 30_000, 10, 600_000),
         source.bool("GENERATION_WORKER", true), clusterConfig, allowMixed,
-        source.integer("CHECKOUT_RATE_PER_MINUTE", 60, 0, 1_000_000), List.copyOf(trustedProxies));
+        source.integer("CHECKOUT_RATE_PER_MINUTE", 60, 0, 1_000_000), List.copyOf(trustedProxies),
+        stripeFaults, source.integer("REFUND_RETRY_SECONDS", 30, 1, 86_400));
   }
 
   public boolean stripeSandbox() {
@@ -247,7 +253,7 @@ public record Settings(
         generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
         workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
-        allowMixedSandbox, checkoutRatePerMinute, trustedProxies);
+        allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, refundRetrySeconds);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A stand-in for the SuperDuperAI video API: jobs that progress over SANDBOX_GENERATION_SECONDS and end with
@@ -28,6 +30,8 @@ public final class ProviderSandbox {
   public static final String PREFIX = "/sandbox/provider";
   /** A prompt holding this is refused with 400, as a content policy would: the way to test rejections. */
   public static final String REJECT_MARKER = "[sandbox:reject]";
+  /** {@code [sandbox:fail:N]} in a prompt: the Nth video started with this prompt fails (e.g. one of an order's three). */
+  private static final Pattern FAIL_MARKER = Pattern.compile("\\[sandbox:fail:(\\d{1,2})]");
   private static final long TTL_SECONDS = TimeUnit.DAYS.toSeconds(2);
   private static final LuaScript START = LuaScript.fromResources("/lua/sandbox_provider_start.lua");
   /** Printable ASCII without spaces: the key becomes part of Redis key names. The real client sends a UUID. */
@@ -96,10 +100,13 @@ public final class ProviderSandbox {
     }
     String id = UUID.randomUUID().toString();
     String fate = random.nextDouble() < faults.fail() ? "fail" : "ok";
+    Matcher failing = FAIL_MARKER.matcher(prompt);
+    String failNth = failing.find() ? failing.group(1) : "0";
     return START.run(redis, List.of("sandbox:provider:idem:" + idempotencyKey, jobKey(id),
-            startsKey(idempotencyKey)),
+            startsKey(idempotencyKey), "sandbox:provider:prompt:" + UUID.nameUUIDFromBytes(prompt.getBytes(StandardCharsets.UTF_8))),
             List.of(id, String.valueOf(System.currentTimeMillis()),
-                String.valueOf(settings.sandboxGenerationSeconds() * 1000L), fate, String.valueOf(TTL_SECONDS)))
+                String.valueOf(settings.sandboxGenerationSeconds() * 1000L), fate, String.valueOf(TTL_SECONDS),
+                failNth))
         .compose(started -> file(started.toString()));
   }
 

@@ -27,6 +27,8 @@ public final class SessionRepository {
   private static final LuaScript READ = LuaScript.fromResources(PRELUDE, "/lua/session_read.lua");
   private static final LuaScript FILE_UPDATE = LuaScript.fromResources(PRELUDE, "/lua/file_update.lua");
   private static final LuaScript FILE_READ = LuaScript.fromResources("/lua/file_read.lua");
+  private static final LuaScript REFUNDS_CLAIM = LuaScript.fromResources("/lua/refunds_claim.lua");
+  private static final LuaScript REFUND_RECORD = LuaScript.fromResources(PRELUDE, "/lua/refund_record.lua");
 
   private final Redis redis;
   private final Clock clock;
@@ -107,6 +109,36 @@ public final class SessionRepository {
             RedisKeys.ACTIVE_FILES, RedisKeys.REFUNDS_OWED, RedisKeys.MAIL_OUTBOX),
             List.of(now(), update.status().wire(), String.valueOf(progress), update.url(), update.thumbnailUrl(),
                 update.error(), update.providerId()), timeoutMs)
+        .map(Snapshots::parse);
+  }
+
+  /**
+   * Owed refunds that are due, each leased for {@code leaseMs} (longer after each earlier try); only
+   * {@code fileId} when given. Each: {@code {fileId, sessionId, amount, currency, paymentIntent, attempt}}.
+   */
+  public Future<List<JsonObject>> claimRefunds(String fileId, long leaseMs, int limit) {
+    return REFUNDS_CLAIM.run(redis, List.of(RedisKeys.REFUNDS_OWED), List.of(now(), String.valueOf(leaseMs),
+            String.valueOf(limit), fileId == null ? "" : fileId), timeoutMs)
+        .map(response -> {
+          List<JsonObject> claimed = new ArrayList<>();
+          for (var row : response) {
+            claimed.add(new JsonObject().put("fileId", row.get(0).toString()).put("sessionId", row.get(1).toString())
+                .put("amount", row.get(2).toLong()).put("currency", row.get(3).toString())
+                .put("paymentIntent", row.get(4).toString()).put("attempt", row.get(5).toInteger()));
+          }
+          return claimed;
+        });
+  }
+
+  /**
+   * Moves a file's refund to {@code to} if it is now in one of {@code from}; the order's refunded total
+   * follows the move into or out of the {@code counted} states. UNKNOWN when the file has no refund.
+   */
+  public Future<ScriptResult> recordRefund(String fileId, Set<String> from, String to, String refundId,
+                                           Set<String> counted, String error) {
+    return REFUND_RECORD.run(redis, List.of(RedisKeys.file(fileId), RedisKeys.REFUNDS_OWED),
+            List.of(now(), String.join(" ", from), to, refundId == null ? "" : refundId, String.join(" ", counted),
+                error == null ? "" : error), timeoutMs)
         .map(Snapshots::parse);
   }
 

@@ -6,6 +6,7 @@ import genpay.config.Settings;
 import genpay.redis.RedisClients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,6 +26,7 @@ import static genpay.config.BusReplies.failure;
 public final class SessionStoreVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionStoreVerticle.class);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Settings settings;
   private final StageTimers stages;
@@ -48,6 +50,8 @@ public final class SessionStoreVerticle extends VerticleBase {
         bus.localConsumer(Addresses.SESSIONS_PENDING, answering(this::pending)).completion(),
         bus.localConsumer(Addresses.SESSIONS_FILE_GET, answering(this::getFile)).completion(),
         bus.localConsumer(Addresses.SESSIONS_FILE_UPDATE, answering(this::updateFile)).completion(),
+        bus.localConsumer(Addresses.SESSIONS_REFUNDS_CLAIM, answering(this::claimRefunds)).completion(),
+        bus.localConsumer(Addresses.SESSIONS_REFUND_RECORD, answering(this::recordRefund)).completion(),
         bus.localConsumer(Addresses.SESSIONS_PING, answering(this::ping)).completion()));
   }
 
@@ -149,6 +153,10 @@ public final class SessionStoreVerticle extends VerticleBase {
           }
           JsonObject file = result.files().stream().filter(f -> update.fileId().equals(f.getString("id")))
               .findFirst().orElse(null);
+          if (result.changed() && file != null && file.getJsonObject("refund") != null) {
+            // Ended unsuccessfully on a card order: this node issues the refund now; a sweep does if it dies.
+            vertx.eventBus().send(Addresses.REFUNDS_OWED, new JsonObject().put("fileId", update.fileId()), LOCAL);
+          }
           if (result.changed()) {
             String sessionStatus = result.session().getString("status");
             if (update.status().terminal() && !"processing".equals(sessionStatus)) {
@@ -166,6 +174,47 @@ public final class SessionStoreVerticle extends VerticleBase {
               .put("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
               .put("session", result.session()).put("file", file));
         });
+  }
+
+  /** {@code {fileId?, leaseMs, limit}} → {@code {refunds: [...]}}: owed refunds due, leased to the caller. */
+  private Future<JsonObject> claimRefunds(JsonObject body) {
+    return repository.claimRefunds(body.getString("fileId"), body.getLong("leaseMs"), body.getInteger("limit", 50))
+        .recover(cause -> unavailable(body.getString("fileId", "-"), "refunds not claimed", cause))
+        .map(claimed -> new JsonObject().put("refunds", new JsonArray(claimed)));
+  }
+
+  /**
+   * {@code {fileId, from: [...], to, counted: [...], refundId?, error?}}: one move of a file's refund, published
+   * like any file change (also when already made: see {@link #publish}). Fails NOT_FOUND without a refund.
+   */
+  private Future<JsonObject> recordRefund(JsonObject body) {
+    String fileId = body.getString("fileId");
+    return repository.recordRefund(fileId, strings(body.getJsonArray("from")), body.getString("to"),
+            body.getString("refundId"), strings(body.getJsonArray("counted")), body.getString("error"))
+        .recover(cause -> unavailable(fileId, "refund not recorded", cause))
+        .compose(result -> {
+          if (result.unknown()) {
+            return failure(BusFailure.NOT_FOUND, "no refund for this file");
+          }
+          JsonObject file = result.files().stream().filter(f -> fileId.equals(f.getString("id"))).findFirst()
+              .orElse(null);
+          if (result.changed()) {
+            LOG.info("session {}: file {} refund {}", result.session().getString("sessionId"), fileId,
+                body.getString("to"));
+          }
+          vertx.eventBus().publish(Addresses.STATUS_CHANGED,
+              StatusEvents.fileChanged(result.session(), file, System.currentTimeMillis()));
+          return Future.succeededFuture(new JsonObject()
+              .put("outcome", result.outcome().name().toLowerCase(Locale.ROOT)).put("file", file));
+        });
+  }
+
+  private static Set<String> strings(JsonArray array) {
+    Set<String> values = new java.util.LinkedHashSet<>();
+    if (array != null) {
+      array.forEach(value -> values.add(String.valueOf(value)));
+    }
+    return values;
   }
 
   private Future<JsonObject> pending(JsonObject body) {

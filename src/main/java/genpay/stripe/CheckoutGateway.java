@@ -8,6 +8,8 @@ import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
+import com.stripe.model.Refund;
+import com.stripe.param.RefundCreateParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import genpay.config.BusFailure;
 import genpay.config.Settings;
@@ -67,6 +69,23 @@ public final class CheckoutGateway {
   public JsonObject retrieve(String sessionId) {
     Session session = call("retrieve " + sessionId, () -> client.v1().checkout().sessions().retrieve(sessionId));
     return new JsonObject(session.getLastResponse().body());
+  }
+
+  /**
+   * Refunds one video: {@code {paymentIntent, amount, fileId, sessionId}}. The Idempotency-Key is the file's
+   * ({@code refund-{fileId}}), so however often this is called for a file, Stripe makes one refund.
+   */
+  public JsonObject refund(JsonObject command) {
+    String fileId = command.getString("fileId");
+    RefundCreateParams params = RefundCreateParams.builder()
+        .setPaymentIntent(command.getString("paymentIntent"))
+        .setAmount(command.getLong("amount"))
+        .putMetadata("file_id", fileId)
+        .putMetadata("session_id", command.getString("sessionId"))
+        .build();
+    RequestOptions options = RequestOptions.builder().setIdempotencyKey("refund-" + fileId).build();
+    Refund refund = call("refund file " + fileId, () -> client.v1().refunds().create(params, options));
+    return new JsonObject(refund.getLastResponse().body());
   }
 
   public JsonObject expire(String sessionId) {

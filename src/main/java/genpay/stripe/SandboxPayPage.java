@@ -21,6 +21,8 @@ final class SandboxPayPage {
           <p class="amount">%s</p>
           <p>%s video(s)</p>
           <form method="post" action="/sandbox/stripe/pay/%s/complete">
+            <p><label for="email">E-mail for the receipt and the videos</label><br>
+            <input type="email" name="email" id="email" value="buyer@example.com" autocomplete="email"></p>
             <button name="outcome" value="paid" id="pay">Pay</button>
             <button name="outcome" value="declined" id="decline" class="secondary">Decline</button>
           </form>
@@ -46,6 +48,7 @@ final class SandboxPayPage {
           .amount{font-size:2rem;font-weight:600;margin:.5rem 0}
           button{font-size:1rem;padding:.7rem 1.4rem;border-radius:.4rem;border:0;background:#635bff;color:#fff;cursor:pointer}
           button.secondary{background:#e5e5ee;color:#1a1a2e;margin-left:.5rem}
+          input{font-size:1rem;padding:.5rem;width:100%%;box-sizing:border-box;margin:.3rem 0 1rem}
           .id{color:#666;font-size:.8rem;word-break:break-all}
         </style></head>
         <body>

@@ -27,6 +27,8 @@ public final class StripeGatewayVerticle extends VerticleBase {
         bus.<JsonObject>localConsumer(Addresses.STRIPE_CHECKOUT_RETRIEVE,
             answering(body -> Future.succeededFuture(gateway.retrieve(body.getString("sessionId"))))).completion(),
         bus.<JsonObject>localConsumer(Addresses.STRIPE_CHECKOUT_EXPIRE,
-            answering(body -> Future.succeededFuture(gateway.expire(body.getString("sessionId"))))).completion());
+            answering(body -> Future.succeededFuture(gateway.expire(body.getString("sessionId"))))).completion(),
+        bus.<JsonObject>localConsumer(Addresses.STRIPE_REFUND_CREATE,
+            answering(body -> Future.succeededFuture(gateway.refund(body)))).completion());
   }
 }

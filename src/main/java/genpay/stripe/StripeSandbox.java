@@ -4,6 +4,7 @@ import genpay.config.Settings;
 import genpay.redis.LuaScript;
 import genpay.redis.RedisClients;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -32,6 +33,7 @@ public final class StripeSandbox {
 
   private static final LuaScript CREATE = LuaScript.fromResources("/lua/sandbox_checkout_create.lua");
   private static final LuaScript MOVE = LuaScript.fromResources("/lua/sandbox_checkout_move.lua");
+  private static final LuaScript REFUND = LuaScript.fromResources("/lua/sandbox_refund_create.lua");
   private static final long TTL_SECONDS = TimeUnit.DAYS.toSeconds(2);
   private static final long OPEN_SECONDS = TimeUnit.HOURS.toSeconds(24);
 
@@ -139,38 +141,119 @@ public final class StripeSandbox {
     });
   }
 
-  /** Pay or decline from the hosted page. Declined leaves the session complete but unpaid, like a failed async payment. */
-  public Future<JsonObject> complete(String sessionId, String outcome) {
+  /**
+   * Pay or decline from the hosted page, with the e-mail the payer typed ('' for none). Declined leaves the
+   * session complete but unpaid, like a failed async payment. Paid makes its payment intent and charge.
+   */
+  public Future<JsonObject> complete(String sessionId, String outcome, String email) {
     boolean paid = "paid".equals(outcome);
     if (!paid && !"declined".equals(outcome)) {
       throw SandboxError.invalid("parameter_invalid_string", "outcome must be paid or declined");
     }
     String paymentIntent = SandboxIds.next("pi_test_", 24);
-    return move(sessionId, "complete", paid ? "paid" : "unpaid", paymentIntent,
+    return move(sessionId, "complete", paid ? "paid" : "unpaid", paymentIntent, email == null ? "" : email.trim(),
         "This Checkout Session is no longer open.");
   }
 
   public Future<JsonObject> expire(String sessionId) {
-    return move(sessionId, "expired", "unpaid", "",
+    return move(sessionId, "expired", "unpaid", "", "",
         "Only Checkout Sessions with a status in [open] can be expired.");
   }
 
-  public Future<JsonObject> refund(Map<String, String> form) {
+  /** A refund that was made (or found again by its Idempotency-Key), and whether this call made it. */
+  public record Refunded(JsonObject refund, boolean created) {
+  }
+
+  /**
+   * POST /v1/refunds: against a paid payment intent, never more than is left of what was paid; the same
+   * Idempotency-Key answers the same refund.
+   */
+  public Future<Refunded> refund(Map<String, String> form, String idempotencyKey) {
     String paymentIntent = form.getOrDefault("payment_intent", "");
     if (paymentIntent.isEmpty()) {
       throw SandboxError.invalid("parameter_missing", "Missing required param: payment_intent.");
     }
-    long amount = form.containsKey("amount") ? parseQuantity(form.get("amount")) : 0L;
-    return Future.succeededFuture(new JsonObject()
-        .put("id", SandboxIds.next("re_test_", 24)).put("object", "refund")
-        .put("amount", amount).put("currency", settings.priceCurrency())
-        .put("payment_intent", paymentIntent).put("status", "succeeded")
-        .put("created", clock.millis() / 1000));
+    String amount = form.containsKey("amount") ? String.valueOf(parseQuantity(form.get("amount"))) : "";
+    JsonObject metadata = new JsonObject();
+    form.forEach((name, value) -> {
+      if (name.startsWith("metadata[") && name.endsWith("]")) {
+        metadata.put(name.substring(9, name.length() - 1), value);
+      }
+    });
+    String id = SandboxIds.next("re_test_", 24);
+    boolean idempotent = idempotencyKey != null && !idempotencyKey.isEmpty();
+    List<String> keys = new java.util.ArrayList<>(List.of(paymentIntentKey(paymentIntent), refundKey(id),
+        refundsKey(paymentIntent)));
+    if (idempotent) {
+      keys.add(idempotencyKey("refund:" + idempotencyKey));
+    }
+    return REFUND.run(redis, keys, List.of(id, amount, metadata.encode(), String.valueOf(clock.millis() / 1000),
+            String.valueOf(TTL_SECONDS)))
+        .compose(made -> {
+          int result = made.get(0).toInteger();
+          if (result == -1) {
+            throw SandboxError.missing("payment_intent", paymentIntent);
+          }
+          if (result == -2) {
+            throw SandboxError.invalid("amount_too_large", "Refund amount is greater than what is left to refund ("
+                + made.get(1).toLong() + ").");
+          }
+          return refundJson(made.get(1).toString()).map(refund -> new Refunded(refund, result == 1));
+        });
+  }
+
+  /** The charge behind a payment intent, with its refunds listed, as charge.refunded carries it. */
+  public Future<JsonObject> charge(String paymentIntent) {
+    return send(Request.cmd(Command.HGETALL).arg(paymentIntentKey(paymentIntent)))
+        .compose(intent -> send(Request.cmd(Command.LRANGE).arg(refundsKey(paymentIntent)).arg(0).arg(-1))
+            .compose(ids -> {
+              List<Future<JsonObject>> refunds = new java.util.ArrayList<>();
+              ids.forEach(id -> refunds.add(refundJson(id.toString())));
+              return Future.all(refunds).map(all -> {
+                JsonArray data = new JsonArray();
+                refunds.forEach(refund -> data.add(refund.result()));
+                long amount = intent.get("amount").toLong();
+                long refunded = intent.get("refunded").toLong();
+                return new JsonObject().put("id", intent.get("charge").toString()).put("object", "charge")
+                    .put("amount", amount).put("amount_captured", amount).put("amount_refunded", refunded)
+                    .put("currency", intent.get("currency").toString()).put("payment_intent", paymentIntent)
+                    .put("paid", true).put("refunded", refunded >= amount).put("status", "succeeded")
+                    .put("refunds", new JsonObject().put("object", "list").put("data", data)
+                        .put("has_more", false).put("total_count", data.size()));
+              });
+            }));
+  }
+
+  private Future<JsonObject> refundJson(String id) {
+    return send(Request.cmd(Command.HGETALL).arg(refundKey(id))).map(fields -> new JsonObject()
+        .put("id", id).put("object", "refund")
+        .put("amount", fields.get("amount").toLong())
+        .put("currency", fields.get("currency").toString())
+        .put("charge", fields.get("charge").toString())
+        .put("payment_intent", fields.get("payment_intent").toString())
+        .put("metadata", new JsonObject(fields.get("metadata").toString()))
+        .put("status", fields.get("status").toString())
+        .put("created", fields.get("created").toLong()));
+  }
+
+  private static String paymentIntentKey(String id) {
+    return "sandbox:stripe:pi:" + id;
+  }
+
+  private static String refundKey(String id) {
+    return "sandbox:stripe:re:" + id;
+  }
+
+  private static String refundsKey(String paymentIntent) {
+    return "sandbox:stripe:refunds:" + paymentIntent;
   }
 
   private Future<JsonObject> move(String sessionId, String status, String paymentStatus, String paymentIntent,
-                                  String refusal) {
-    return MOVE.run(redis, List.of(key(sessionId)), List.of(status, paymentStatus, paymentIntent))
+                                  String email, String refusal) {
+    boolean paid = "paid".equals(paymentStatus);
+    List<String> keys = paid ? List.of(key(sessionId), paymentIntentKey(paymentIntent)) : List.of(key(sessionId));
+    return MOVE.run(redis, keys, List.of(status, paymentStatus, paid ? paymentIntent : "", email,
+            SandboxIds.next("ch_test_", 24), String.valueOf(TTL_SECONDS)))
         .compose(moved -> {
           int result = moved.toInteger();
           if (result < 0) {
@@ -186,7 +269,10 @@ public final class StripeSandbox {
   private static JsonObject render(Response fields) {
     JsonObject session = new JsonObject(fields.get("body").toString());
     String paymentIntent = fields.get("payment_intent").toString();
+    Response email = fields.get("email");
     return session
+        .put("customer_details", email == null || email.toString().isEmpty() ? null
+            : new JsonObject().put("email", email.toString()))
         .put("status", fields.get("status").toString())
         .put("payment_status", fields.get("payment_status").toString())
         .put("payment_intent", paymentIntent.isEmpty() ? null : paymentIntent);

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import genpay.config.Settings;
+import genpay.config.StripeSandboxFaults;
 
 import java.util.Map;
 import java.util.function.Function;
@@ -38,10 +39,43 @@ public final class StripeSandboxRoutes {
     router.get("/v1/checkout/sessions/:id").handler(api(ctx -> sandbox.retrieve(ctx.pathParam("id"))));
     router.post("/v1/checkout/sessions/:id/expire").handler(api(ctx ->
         sandbox.expire(ctx.pathParam("id")).onSuccess(expired)));
-    router.post("/v1/refunds").handler(api(ctx -> sandbox.refund(form(ctx))));
+    StripeSandboxFaults faults = StripeSandboxFaults.parse(settings.sandboxStripeFaults());
+    router.post("/v1/refunds").handler(ctx -> refund(ctx, sandbox, sender, faults));
     router.get("/pay/:id").handler(ctx -> payPage(ctx, sandbox));
     router.post("/pay/:id/complete").handler(ctx -> complete(ctx, sandbox, sender));
     return router;
+  }
+
+  /**
+   * A refund, and charge.refunded once it is made. With the refund_timeout fault the refund is made and its
+   * answer never sent: the caller sees a timeout, as when Stripe acted but the reply was lost.
+   */
+  private static void refund(RoutingContext ctx, StripeSandbox sandbox, SandboxWebhookSender sender,
+                             StripeSandboxFaults faults) {
+    boolean holdAnswer = faults.rollRefundTimeout();
+    api(call -> sandbox.refund(form(call), call.request().getHeader("Idempotency-Key")).map(refunded -> {
+      JsonObject refund = refunded.refund();
+      if (refunded.created()) {
+        LOG.info("stripe sandbox: refund {} of {} {} made", refund.getString("id"), refund.getLong("amount"),
+            refund.getString("currency"));
+        if (sender != null) {
+          sandbox.charge(refund.getString("payment_intent"))
+              .onSuccess(charge -> sender.send("charge.refunded", charge));
+        }
+      }
+      if (holdAnswer) {
+        LOG.warn("stripe sandbox: refund {} made, its answer held back (injected fault)", refund.getString("id"));
+        throw new HeldAnswer();
+      }
+      return refund;
+    })).handle(ctx);
+  }
+
+  /** Not an error to answer: the answer is withheld on purpose, the connection left open. */
+  private static final class HeldAnswer extends RuntimeException {
+    HeldAnswer() {
+      super(null, null, false, false);
+    }
   }
 
   private static io.vertx.core.Handler<RoutingContext> api(Function<RoutingContext, Future<JsonObject>> call) {
@@ -59,6 +93,9 @@ public final class StripeSandboxRoutes {
   }
 
   private static void stripeError(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof HeldAnswer) {
+      return;
+    }
     SandboxError error = failure instanceof SandboxError known ? known
         : new SandboxError(503, "api_error", "sandbox_unavailable", "The sandbox's store is unavailable.");
     if (!(failure instanceof SandboxError)) {
@@ -82,10 +119,11 @@ public final class StripeSandboxRoutes {
 
   private static void complete(RoutingContext ctx, StripeSandbox sandbox, SandboxWebhookSender sender) {
     String sessionId = ctx.pathParam("id");
-    String outcome = FormParams.parse(ctx.body().asString()).getOrDefault("outcome", "");
+    Map<String, String> form = FormParams.parse(ctx.body().asString());
+    String outcome = form.getOrDefault("outcome", "");
     Future<JsonObject> completed;
     try {
-      completed = sandbox.complete(sessionId, outcome);
+      completed = sandbox.complete(sessionId, outcome, form.getOrDefault("email", ""));
     } catch (SandboxError e) {
       completed = Future.failedFuture(e);
     }

@@ -2,6 +2,8 @@ package genpay.stripe;
 
 import genpay.config.Addresses;
 import genpay.config.Settings;
+import genpay.refunds.RefundCommands;
+import genpay.refunds.RefundEvents;
 import genpay.sessions.Payment;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,6 +65,9 @@ public final class StripeWebhooksVerticle extends VerticleBase {
       count("unverified", "rejected");
       return Future.succeededFuture(answer(400, rejected.getMessage()));
     }
+    if (RefundEvents.handled(event.type())) {
+      return receiveRefunds(event);
+    }
     if (!SessionAction.handled(event.type())) {
       LOG.debug("webhook {} of type {} ignored", event.id(), event.type());
       count(event.type(), "ignored");
@@ -96,6 +101,31 @@ public final class StripeWebhooksVerticle extends VerticleBase {
           }
           LOG.warn("session {}: webhook {} not stored, Stripe will retry: {}", sessionId, event.id(),
               failure.getMessage());
+          count(event.type(), "unavailable");
+          return Future.succeededFuture(answer(503, "not stored"));
+        });
+  }
+
+  /**
+   * Refunds Stripe reports: each moves its file's refund as far as the state machine allows; a refund of an
+   * order this engine does not have is ignored. 503 until every move is stored, so Stripe retries.
+   */
+  private Future<JsonObject> receiveRefunds(WebhookEvent event) {
+    List<RefundEvents.Reported> reported = RefundEvents.reported(event.object());
+    List<Future<Object>> moves = reported.stream().map(refund -> vertx.eventBus()
+            .request(Addresses.SESSIONS_REFUND_RECORD,
+                RefundCommands.record(refund.fileId(), refund.status(), refund.refundId(), null))
+            .map(reply -> (Object) reply)
+            .recover(failure -> BusReplies.isNotFound(failure) ? Future.succeededFuture() : Future.failedFuture(failure)))
+        .toList();
+    return Future.all(moves)
+        .map(all -> {
+          LOG.info("webhook {} {}: {} refund(s) of this engine's", event.id(), event.type(), reported.size());
+          count(event.type(), reported.isEmpty() ? "ignored" : "applied");
+          return answer(200, null);
+        })
+        .recover(failure -> {
+          LOG.warn("webhook {} {} not stored, Stripe will retry: {}", event.id(), event.type(), failure.getMessage());
           count(event.type(), "unavailable");
           return Future.succeededFuture(answer(503, "not stored"));
         });

@@ -1,0 +1,107 @@
+package genpay.refunds;
+
+import genpay.config.Addresses;
+import genpay.config.BusFailure;
+import genpay.config.Settings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+
+/**
+ * Issues the refunds videos are owed: at once on the node whose store ended the file, and from a sweep of
+ * refunds left owed (a node that died mid-call, Stripe away). Each refund is one Stripe call keyed by its
+ * file, and every move of its state goes through {@link RefundFlow} and the store's compare-and-set.
+ */
+public final class RefundVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RefundVerticle.class);
+  private static final DeliveryOptions STRIPE_CALL = new DeliveryOptions().setSendTimeout(60_000);
+  private static final int SWEEP_BATCH = 50;
+
+  private final Settings settings;
+  private final MeterRegistry registry;
+  private boolean sweeping;
+
+  public RefundVerticle(Settings settings, MeterRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    long leaseMs = settings.refundRetrySeconds() * 1000L;
+    vertx.setPeriodic(Math.max(500, leaseMs / 2), id -> sweep(leaseMs));
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.REFUNDS_OWED,
+        owed -> claimThenIssue(owed.body().getString("fileId"), leaseMs)).completion();
+  }
+
+  private void sweep(long leaseMs) {
+    if (!sweeping) {
+      sweeping = true;
+      claimThenIssue(null, leaseMs).onComplete(done -> sweeping = false);
+    }
+  }
+
+  private Future<Void> claimThenIssue(String fileId, long leaseMs) {
+    JsonObject claim = new JsonObject().put("leaseMs", leaseMs).put("limit", SWEEP_BATCH);
+    if (fileId != null) {
+      claim.put("fileId", fileId);
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.SESSIONS_REFUNDS_CLAIM, claim)
+        .map(reply -> reply.body().getJsonArray("refunds"))
+        .compose(refunds -> Future.join(refunds.stream().map(owed -> issue((JsonObject) owed)).toList()))
+        .<Void>mapEmpty()
+        .onFailure(failure -> LOG.warn("refunds: claiming failed: {}", failure.getMessage()));
+  }
+
+  /** One Stripe call, then the state Stripe gives, or failed for good, or left owed for the next try. */
+  private Future<Void> issue(JsonObject owed) {
+    String fileId = owed.getString("fileId");
+    String sessionId = owed.getString("sessionId");
+    return vertx.eventBus().<JsonObject>request(Addresses.STRIPE_REFUND_CREATE, new JsonObject()
+            .put("paymentIntent", owed.getString("paymentIntent")).put("amount", owed.getLong("amount"))
+            .put("fileId", fileId).put("sessionId", sessionId), STRIPE_CALL)
+        .map(Message::body)
+        .transform(answer -> {
+          boolean refusedForGood = answer.failed() && answer.cause() instanceof ReplyException reply
+              && (reply.failureCode() == BusFailure.BAD_GATEWAY || reply.failureCode() == BusFailure.NOT_FOUND);
+          return switch (RefundFlow.onCreateAnswer(answer.succeeded(), refusedForGood)) {
+            case RECORD -> {
+              JsonObject refund = answer.result();
+              count("issued");
+              LOG.info("session {}: file {} refunded {} {} ({}, attempt {})", sessionId, fileId,
+                  owed.getLong("amount"), owed.getString("currency"), refund.getString("id"), owed.getInteger("attempt"));
+              yield record(fileId, RefundStatus.fromStripe(refund.getString("status")), refund.getString("id"), null);
+            }
+            case RECORD_FAILED -> {
+              count("refused");
+              LOG.warn("session {}: file {} refund refused by Stripe: {}", sessionId, fileId, answer.cause().getMessage());
+              yield record(fileId, RefundStatus.FAILED, null, answer.cause().getMessage());
+            }
+            case TRY_AGAIN_LATER -> {
+              count("retry");
+              LOG.warn("session {}: file {} refund not made yet ({}), tried again later (attempt {})", sessionId,
+                  fileId, answer.cause().getMessage(), owed.getInteger("attempt"));
+              yield Future.<Void>succeededFuture();
+            }
+          };
+        });
+  }
+
+  /** Asks the store to move the refund to {@code to} from wherever the state machine allows it. */
+  private Future<Void> record(String fileId, RefundStatus to, String refundId, String error) {
+    return vertx.eventBus().request(Addresses.SESSIONS_REFUND_RECORD, RefundCommands.record(fileId, to, refundId,
+        error)).mapEmpty();
+  }
+
+  private void count(String outcome) {
+    registry.counter("genpay.refunds", "outcome", outcome).increment();
+  }
+}

@@ -1,0 +1,29 @@
+-- Takes owed refunds that are due, each leased to the caller: its next try is pushed on, longer after each
+-- try, so a node that dies mid-call leaves the refund to whoever comes after the lease.
+-- KEYS[1] refunds:owed
+-- ARGV[1] now (ms)   ARGV[2] lease (ms), doubled per earlier try up to 64 times   ARGV[3] at most this many
+-- ARGV[4] one file id to take if it is due ('' for any)
+-- Returns {{fileId, sessionId, amount, currency, paymentIntent, attempt}, ...}
+local now = tonumber(ARGV[1])
+local due
+if ARGV[4] ~= '' then
+  local score = redis.call('ZSCORE', KEYS[1], ARGV[4])
+  due = (score and tonumber(score) <= now) and {ARGV[4]} or {}
+else
+  due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+end
+local taken = {}
+for _, file_id in ipairs(due) do
+  local file_key = 'file:' .. file_id
+  if redis.call('HGET', file_key, 'refundStatus') ~= 'owed' then
+    redis.call('ZREM', KEYS[1], file_id)
+  else
+    local session_id = redis.call('HGET', file_key, 'sessionId')
+    local attempt = redis.call('HINCRBY', file_key, 'refundAttempts', 1)
+    redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]) * 2 ^ math.min(attempt - 1, 6), file_id)
+    table.insert(taken, {file_id, session_id, redis.call('HGET', file_key, 'refundAmount'),
+                         redis.call('HGET', file_key, 'refundCurrency'),
+                         redis.call('HGET', 'session:' .. session_id, 'paymentIntent') or '', tostring(attempt)})
+  end
+end
+return taken
