@@ -85,6 +85,14 @@ public final class TestEngine implements AutoCloseable {
         .sendBuffer(Buffer.buffer("outcome=" + outcome)));
   }
 
+  /** Presses Pay on the sandbox's hosted checkout page with the e-mail a buyer types there. */
+  public HttpResponse<Buffer> payOnCheckoutPage(String sessionId, String email) {
+    return await(http.post("/sandbox/stripe/pay/" + sessionId + "/complete")
+        .putHeader("Content-Type", "application/x-www-form-urlencoded")
+        .sendBuffer(Buffer.buffer("outcome=paid&email=" + java.net.URLEncoder.encode(email,
+            java.nio.charset.StandardCharsets.UTF_8))));
+  }
+
   /** Orders {@code videos} videos through the API and answers the new session id. */
   public String order(int videos, String prompt) {
     HttpResponse<Buffer> created = await(http.post("/api/create-checkout")
@@ -100,12 +108,20 @@ public final class TestEngine implements AutoCloseable {
    * {@code statuses}. Listens from the moment it is called: call it before the action that causes the change.
    */
   public Future<JsonObject> reaches(String sessionId, String... statuses) {
-    Promise<JsonObject> reached = Promise.promise();
     List<String> wanted = List.of(statuses);
+    return sessionWhere(sessionId, session -> wanted.contains(session.getString("status")));
+  }
+
+  /**
+   * The session snapshot of the first status.changed for this session that {@code test} accepts. Listens from
+   * the moment it is called: call it before the action that causes the change.
+   */
+  public Future<JsonObject> sessionWhere(String sessionId, java.util.function.Predicate<JsonObject> test) {
+    Promise<JsonObject> reached = Promise.promise();
     MessageConsumer<JsonObject> consumer = engine.vertx().eventBus().consumer(Addresses.STATUS_CHANGED);
     consumer.handler(message -> {
       JsonObject session = message.body().getJsonObject("session");
-      if (sessionId.equals(session.getString("sessionId")) && wanted.contains(session.getString("status"))) {
+      if (sessionId.equals(session.getString("sessionId")) && test.test(session)) {
         consumer.unregister();
         reached.tryComplete(session);
       }

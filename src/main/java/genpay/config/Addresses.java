@@ -46,6 +46,8 @@ public final class Addresses {
 
   /** Local-only: a file of a card order ended failed or timed out and owes a refund: {@code {fileId}}. */
   public static final String REFUNDS_OWED = "refunds.owed";
+  /** Issue every owed refund that is due now (the timer does it too); replies {@code {taken}}. */
+  public static final String REFUNDS_SWEEP = "refunds.sweep";
 
   /** Refund part of a payment at Stripe (worker verticle): {@code {paymentIntent, amount, fileId, sessionId}}. */
   public static final String STRIPE_REFUND_CREATE = "stripe.refund.create";

@@ -1,5 +1,6 @@
 package genpay.push;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
@@ -29,9 +30,21 @@ public final class SseEvents {
     return ": keep-alive\n\n";
   }
 
+  /**
+   * Nothing more will change: the order or file has ended, and no refund of it is still owed (an owed refund
+   * moves on to Stripe's status within seconds, and the buyer's page shows that move).
+   */
   public static boolean terminal(String type, JsonObject snapshot) {
     String status = snapshot.getString("status", "");
-    return SESSION_EVENT.equals(type) ? SESSION_TERMINAL.contains(status) : FILE_TERMINAL.contains(status);
+    if (SESSION_EVENT.equals(type)) {
+      return SESSION_TERMINAL.contains(status) && (!(snapshot.getValue("files") instanceof JsonArray files)
+          || files.stream().noneMatch(file -> file instanceof JsonObject json && refundOwed(json)));
+    }
+    return FILE_TERMINAL.contains(status) && !refundOwed(snapshot);
+  }
+
+  private static boolean refundOwed(JsonObject file) {
+    return file.getValue("refund") instanceof JsonObject refund && "owed".equals(refund.getValue("status"));
   }
 
   /** A terminal snapshot the reader already has: nothing newer will ever come, so the stream answers 204. */

@@ -13,6 +13,11 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashSet;
+import java.util.Set;
+
+import static genpay.config.BusReplies.answering;
+
 
 /**
  * Issues the refunds videos are owed: at once on the node whose store ended the file, and from a sweep of
@@ -28,6 +33,8 @@ public final class RefundVerticle extends VerticleBase {
   private final Settings settings;
   private final MeterRegistry registry;
   private boolean sweeping;
+  /** Refunds this node is asking Stripe about now: a lease that runs out meanwhile must not start a second call. */
+  private final Set<String> inFlight = new HashSet<>();
 
   public RefundVerticle(Settings settings, MeterRegistry registry) {
     this.settings = settings;
@@ -38,26 +45,36 @@ public final class RefundVerticle extends VerticleBase {
   public Future<?> start() {
     long leaseMs = settings.refundRetrySeconds() * 1000L;
     vertx.setPeriodic(Math.max(500, leaseMs / 2), id -> sweep(leaseMs));
-    return vertx.eventBus().<JsonObject>localConsumer(Addresses.REFUNDS_OWED,
-        owed -> claimThenIssue(owed.body().getString("fileId"), leaseMs)).completion();
+    var bus = vertx.eventBus();
+    return Future.all(
+        bus.<JsonObject>localConsumer(Addresses.REFUNDS_OWED,
+            owed -> claimThenIssue(owed.body().getString("fileId"), leaseMs)).completion(),
+        bus.localConsumer(Addresses.REFUNDS_SWEEP, answering(body -> sweep(leaseMs))).completion());
   }
 
-  private void sweep(long leaseMs) {
-    if (!sweeping) {
-      sweeping = true;
-      claimThenIssue(null, leaseMs).onComplete(done -> sweeping = false);
+  /** Every owed refund that is due, one batch; replies with how many were taken. One sweep at a time. */
+  private Future<JsonObject> sweep(long leaseMs) {
+    if (sweeping) {
+      return Future.succeededFuture(new JsonObject().put("taken", 0).put("busy", true));
     }
+    sweeping = true;
+    return claimThenIssue(null, leaseMs)
+        .map(taken -> new JsonObject().put("taken", taken))
+        .eventually(() -> {
+          sweeping = false;
+          return Future.succeededFuture();
+        });
   }
 
-  private Future<Void> claimThenIssue(String fileId, long leaseMs) {
+  private Future<Integer> claimThenIssue(String fileId, long leaseMs) {
     JsonObject claim = new JsonObject().put("leaseMs", leaseMs).put("limit", SWEEP_BATCH);
     if (fileId != null) {
       claim.put("fileId", fileId);
     }
     return vertx.eventBus().<JsonObject>request(Addresses.SESSIONS_REFUNDS_CLAIM, claim)
         .map(reply -> reply.body().getJsonArray("refunds"))
-        .compose(refunds -> Future.join(refunds.stream().map(owed -> issue((JsonObject) owed)).toList()))
-        .<Void>mapEmpty()
+        .compose(refunds -> Future.join(refunds.stream().map(owed -> issue((JsonObject) owed)).toList())
+            .map(refunds.size()))
         .onFailure(failure -> LOG.warn("refunds: claiming failed: {}", failure.getMessage()));
   }
 
@@ -65,6 +82,9 @@ public final class RefundVerticle extends VerticleBase {
   private Future<Void> issue(JsonObject owed) {
     String fileId = owed.getString("fileId");
     String sessionId = owed.getString("sessionId");
+    if (!inFlight.add(fileId)) {
+      return Future.succeededFuture();
+    }
     return vertx.eventBus().<JsonObject>request(Addresses.STRIPE_REFUND_CREATE, new JsonObject()
             .put("paymentIntent", owed.getString("paymentIntent")).put("amount", owed.getLong("amount"))
             .put("fileId", fileId).put("sessionId", sessionId), STRIPE_CALL)
@@ -92,6 +112,10 @@ public final class RefundVerticle extends VerticleBase {
               yield Future.<Void>succeededFuture();
             }
           };
+        })
+        .eventually(() -> {
+          inFlight.remove(fileId);
+          return Future.succeededFuture();
         });
   }
 

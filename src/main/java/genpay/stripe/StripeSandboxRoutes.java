@@ -47,8 +47,9 @@ public final class StripeSandboxRoutes {
   }
 
   /**
-   * A refund, and charge.refunded once it is made. With the refund_timeout fault the refund is made and its
-   * answer never sent: the caller sees a timeout, as when Stripe acted but the reply was lost.
+   * A refund, and charge.refunded once it is made. With the refund_timeout fault the refund is made and
+   * neither its answer nor its webhook is sent: the caller sees a timeout, as when Stripe acted but the reply
+   * was lost and its webhook is late; only asking again (with the same Idempotency-Key) tells what happened.
    */
   private static void refund(RoutingContext ctx, StripeSandbox sandbox, SandboxWebhookSender sender,
                              StripeSandboxFaults faults) {
@@ -58,7 +59,7 @@ public final class StripeSandboxRoutes {
       if (refunded.created()) {
         LOG.info("stripe sandbox: refund {} of {} {} made", refund.getString("id"), refund.getLong("amount"),
             refund.getString("currency"));
-        if (sender != null) {
+        if (sender != null && !holdAnswer) {
           sandbox.charge(refund.getString("payment_intent"))
               .onSuccess(charge -> sender.send("charge.refunded", charge));
         }

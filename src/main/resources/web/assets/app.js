@@ -16,11 +16,27 @@
     return node;
   }
 
+  // Amounts come in minor units, as Stripe gives them: cents, or yen for a currency without decimals.
   function money(minor, currency) {
     try {
-      return new Intl.NumberFormat(page.locale, { style: 'currency', currency: currency.toUpperCase() })
-        .format(minor / 100);
+      var format = new Intl.NumberFormat(page.locale, { style: 'currency', currency: currency.toUpperCase() });
+      return format.format(minor / Math.pow(10, format.resolvedOptions().maximumFractionDigits));
     } catch (e) { return (minor / 100).toFixed(2) + ' ' + currency.toUpperCase(); }
+  }
+
+  function refundOwed(file) { return !!file.refund && file.refund.status === 'owed'; }
+
+  /** "Video 2 could not be made; $5.00 was refunded to your card.", or '' when nothing is owed. */
+  function refundLine(what, refund) {
+    if (!refund) { return ''; }
+    var amount = money(refund.amount, refund.currency);
+    switch (refund.status) {
+      case 'owed': return what + ' could not be made; ' + amount + ' will be refunded to your card.';
+      case 'failed':
+      case 'canceled': return what + ' could not be made; the refund of ' + amount
+        + ' did not go through. Please contact support with your session id.';
+      default: return what + ' could not be made; ' + amount + ' was refunded to your card.';
+    }
   }
 
   function show(node, text) { node.textContent = text; node.hidden = !text; }
@@ -217,12 +233,13 @@
         ]);
         list.appendChild(item);
       }
-      renderFileCard(item, file);
+      renderFileCard(item, file, 'Video ' + (index + 1));
     });
-    return !!SESSION_TERMINAL[session.status];
+    // A refund still owed moves on after the order has ended: keep following until Stripe has it.
+    return !!SESSION_TERMINAL[session.status] && !session.files.some(refundOwed);
   }
 
-  function renderFileCard(item, file) {
+  function renderFileCard(item, file, label) {
     item.setAttribute('data-status', file.status);
     item.querySelector('progress').value = file.progress || 0;
     item.querySelector('.state').textContent = fileState(file);
@@ -237,10 +254,13 @@
       ]));
     } else if ((file.status === 'failed' || file.status === 'timeout') && !slot.querySelector('.error')) {
       slot.appendChild(el('p', { class: 'error', text: file.error || 'This video could not be generated.' }));
+      slot.appendChild(el('p', { class: 'refund', hidden: '' }));
     } else if (!follow && !FILE_TERMINAL[file.status]) {
       slot.appendChild(el('a', { class: 'small follow', href: base + '/file/' + file.id,
         text: 'Follow this video on its own page' }));
     }
+    // The refund moves on after the file has ended (owed, then made): its line follows every snapshot.
+    if (slot.querySelector('.refund')) { show(slot.querySelector('.refund'), refundLine(label, file.refund)); }
   }
 
   function fileState(file) {
@@ -267,9 +287,10 @@
       }
       if (file.status === 'failed' || file.status === 'timeout') {
         show($('problem'), (file.error || 'This video could not be generated.')
-          + ' Please contact support with the order\'s session id.');
+          + (file.refund ? '' : ' Please contact support with the order\'s session id.'));
+        show($('refund'), refundLine('This video', file.refund));
       }
-      return !!FILE_TERMINAL[file.status];
+      return !!FILE_TERMINAL[file.status] && !refundOwed(file);
     }, function () { show($('problem'), 'We could not find this video. Check the link.'); });
   }
 

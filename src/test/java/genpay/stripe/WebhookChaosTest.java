@@ -64,8 +64,8 @@ class WebhookChaosTest {
           String id = session.getString("id");
           Order order = new Order(id, "chaos " + i, videos.get(i), "chaos", "Chaos", "en", 0, "usd");
           Future<JsonObject> atStripe = switch (fates.get(i)) {
-            case PAID -> stripe.complete(id, "paid");
-            case DECLINED -> stripe.complete(id, "declined");
+            case PAID -> stripe.complete(id, "paid", "");
+            case DECLINED -> stripe.complete(id, "declined", "");
             case EXPIRED -> stripe.expire(id);
             case OPEN -> Future.succeededFuture(session);
           };
