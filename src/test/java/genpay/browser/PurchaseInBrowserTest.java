@@ -65,6 +65,8 @@ class PurchaseInBrowserTest {
 
   private static void order(String prompt, int videos) {
     browser.go(origin + "/en/tool/veo3-video");
+    // The tool page keeps the last order's prompt for another try: start from an empty one.
+    browser.run("document.getElementById('prompt').value = '';");
     browser.type("#prompt", prompt);
     browser.run("const q = document.getElementById('quantity'); q.value = arguments[0];"
         + "q.dispatchEvent(new Event('change'));", String.valueOf(videos));
@@ -128,5 +130,19 @@ class PurchaseInBrowserTest {
     Object fileError = browser.awaitScript(AWAIT_TEXT, ".file .error", "content policy");
     assertTrue(fileError.toString().contains("HTTP 400"), fileError.toString());
     browser.screenshot(Path.of("target", "screenshots", "generation-failed.png"));
+  }
+
+  @Test
+  void aVideoThatCouldNotBeMadeSaysItWasRefunded() throws Exception {
+    order("Two kites over a beach [sandbox:fail:2]", 2);
+    browser.click("#pay");
+    browser.find("#files"); // on the success page
+    Object line = browser.awaitScript(AWAIT_TEXT, ".file .refund", "was refunded to your card");
+    assertTrue(line.toString().matches("Video [12] could not be made; \\$5\\.00 was refunded to your card\\."),
+        line.toString());
+    browser.awaitScript(AWAIT_TEXT, ".file[data-status=completed] .state", "Ready");
+    assertEquals(1, ((Number) browser.run("return document.querySelectorAll('.file .refund:not([hidden])').length;"))
+        .intValue(), "one of the two videos failed, one line says so");
+    browser.screenshot(Path.of("target", "screenshots", "refunded.png"));
   }
 }

@@ -169,6 +169,37 @@ class StripeSandboxTest {
     Refund refund = stripe.v1().refunds().create(RefundCreateParams.builder()
         .setPaymentIntent(after.getPaymentIntent()).build());
     assertEquals("succeeded", refund.getStatus());
+    assertEquals(after.getAmountTotal(), refund.getAmount(), "without an amount, all that is left");
+  }
+
+  @Test
+  void refundsKeepStateAndNeverReturnMoreThanWasPaid() throws Exception {
+    Session created = stripe.v1().checkout().sessions().create(params(Settings.SANDBOX_PRICE_ID, 3));
+    genpay.payOnCheckoutPage(created.getId(), "payer@example.com");
+    Session paid = stripe.v1().checkout().sessions().retrieve(created.getId());
+    assertEquals("payer@example.com", paid.getCustomerDetails().getEmail(), "the e-mail typed on the pay page");
+    long price = paid.getAmountTotal() / 3;
+    RequestOptions first = RequestOptions.builder().setIdempotencyKey("refund-file-a").build();
+    RefundCreateParams oneVideo = RefundCreateParams.builder().setPaymentIntent(paid.getPaymentIntent())
+        .setAmount(price).putMetadata("file_id", "file-a").build();
+    Refund refund = stripe.v1().refunds().create(oneVideo, first);
+    assertEquals(price, refund.getAmount());
+    assertEquals("file-a", refund.getMetadata().get("file_id"));
+    assertEquals(refund.getId(), stripe.v1().refunds().create(oneVideo, first).getId(),
+        "the same Idempotency-Key answers the same refund");
+
+    InvalidRequestException tooMuch = assertThrows(InvalidRequestException.class, () -> stripe.v1().refunds()
+        .create(RefundCreateParams.builder().setPaymentIntent(paid.getPaymentIntent()).setAmount(2 * price + 1)
+            .build()));
+    assertEquals("amount_too_large", tooMuch.getCode());
+    stripe.v1().refunds().create(RefundCreateParams.builder().setPaymentIntent(paid.getPaymentIntent())
+        .setAmount(2 * price).build());
+    assertEquals("amount_too_large", assertThrows(InvalidRequestException.class, () -> stripe.v1().refunds()
+        .create(RefundCreateParams.builder().setPaymentIntent(paid.getPaymentIntent()).setAmount(1L).build()))
+        .getCode(), "nothing is left once all was refunded");
+    assertEquals(404, assertThrows(InvalidRequestException.class, () -> stripe.v1().refunds()
+        .create(RefundCreateParams.builder().setPaymentIntent("pi_test_never").setAmount(1L).build()))
+        .getStatusCode());
   }
 
   @Test
