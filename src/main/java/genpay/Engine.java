@@ -74,6 +74,10 @@ public final class Engine implements AutoCloseable {
     if (settings.providerSandbox()) {
       LOG.warn("provider: SANDBOX: no GENERATION_API_URL, videos come from the built-in provider sandbox");
     }
+    if (settings.mailSandbox()) {
+      LOG.warn("mail: SANDBOX: no MAIL_URL, e-mail goes to the built-in mailbox at {}/sandbox/mail, nothing is sent",
+          settings.appUrl());
+    }
     if (settings.mixedSandbox()) {
       LOG.warn(settings.stripeSandbox()
           ? "MIXED (ALLOW_MIXED_SANDBOX=true): only Stripe is a sandbox: anyone who pays on its page gets real generations"

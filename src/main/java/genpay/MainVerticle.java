@@ -3,6 +3,7 @@ package genpay;
 import genpay.config.ClusterStatus;
 import genpay.config.Settings;
 import genpay.generation.GenerationWorkerVerticle;
+import genpay.mail.MailVerticle;
 import genpay.push.PushMetrics;
 import genpay.push.PushVerticle;
 import genpay.refunds.RefundVerticle;
@@ -65,6 +66,9 @@ public final class MainVerticle extends VerticleBase {
             settings.refundRetrySeconds()))
         .compose(id -> vertx.deployVerticle(() -> new PushVerticle(registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("push: one status.changed consumer on this node"))
+        .compose(id -> vertx.deployVerticle(() -> new MailVerticle(settings, registry), new DeploymentOptions()))
+        .onSuccess(id -> LOG.info("mail: sender ready ({})", settings.mailSandbox()
+            ? "sandbox mailbox at " + settings.appUrl() + "/sandbox/mail" : settings.mailUrl()))
         .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(settings, registry, pushMetrics, cluster),
             new DeploymentOptions().setInstances(httpInstances)))
         .onSuccess(id -> LOG.info("http: listening on port {} ({} event loops)", settings.port(), httpInstances));

@@ -51,6 +51,15 @@ public final class Addresses {
 
   /** Refund part of a payment at Stripe (worker verticle): {@code {paymentIntent, amount, fileId, sessionId}}. */
   public static final String STRIPE_REFUND_CREATE = "stripe.refund.create";
+
+  /**
+   * Local-only notice after each try of an e-mail: {@code {cause, outcome: sent|failed|dropped|already-sent,
+   * attempts}}.
+   */
+  public static final String MAIL_ATTEMPTED = "mail.attempted";
+  /** Local-only notice that a round of the outbox ended, every send it began settled: {@code {startedAt, handled}}. */
+  public static final String MAIL_ROUND_DONE = "mail.round.done";
+
   /** Create a Checkout Session at Stripe (worker verticle). */
   public static final String STRIPE_CHECKOUT_CREATE = "stripe.checkout.create";
   /** Retrieve a Checkout Session from Stripe (worker verticle). */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The engine's whole configuration, validated once at start-up. Values come from
@@ -51,7 +52,10 @@ public record Settings(
     int checkoutRatePerMinute,
     List<String> trustedProxies,
     String sandboxStripeFaults,
-    int refundRetrySeconds) {
+    int refundRetrySeconds,
+    MailUrl mailUrl,
+    String mailFrom,
+    int mailRetryMaxSeconds) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -65,6 +69,9 @@ public record Settings(
 
   private static final String MIX_REMEDY = "(set both, neither, or ALLOW_MIXED_SANDBOX=true)";
   private static final Set<String> FSYNC_POLICIES = Set.of("always", "everysec", "no");
+  /** An address alone or as {@code Name <address>}; no line breaks, which would inject headers. */
+  private static final Pattern MAIL_FROM = Pattern.compile(
+      "^(?:[^<>\\r\\n]*<[^<>@\\s]+@[^<>@\\s]+>|[^<>@\\s]+@[^<>@\\s]+)$");
 
   /** The keys this engine reads; anything else in the file is reported, not silently ignored. */
   public static final List<String> KEYS = List.of(
@@ -77,7 +84,8 @@ public record Settings(
       "GENERATION_TIMEOUT_SECONDS", "WORKER_CLAIM_IDLE_SECONDS", "WORKER_MAX_IN_FLIGHT", "PROVIDER_REQUEST_TIMEOUT_MS",
       "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER", "CLUSTER_CONFIG",
       "ALLOW_MIXED_SANDBOX", "CHECKOUT_RATE_PER_MINUTE", "TRUSTED_PROXIES",
-      "SANDBOX_STRIPE_FAULTS", "REFUND_RETRY_SECONDS");
+      "SANDBOX_STRIPE_FAULTS", "REFUND_RETRY_SECONDS", "MAIL_URL", "MAIL_FROM",
+      "MAIL_RETRY_MAX_SECONDS");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -177,6 +185,19 @@ public record Settings(
         trustedProxies.add(address.getHostAddress());
       }
     }
+    String mailUrlText = source.text("MAIL_URL", "");
+    MailUrl mailUrl = mailUrlText.isEmpty() ? null : MailUrl.parse(mailUrlText);
+    // The sandbox mailbox is a public page: with live payments it would show buyers' addresses and order links.
+    if (mailUrl == null && !sandbox && secretKey.matches("^(sk|rk)_live_.*") && !allowMixed) {
+      throw new ConfigException("MAIL_URL", "is required with a live STRIPE_SECRET_KEY: the sandbox mailbox at "
+          + "/sandbox/mail is public and would show buyers' orders (or ALLOW_MIXED_SANDBOX=true)");
+    }
+    String mailFrom = source.text("MAIL_FROM", "");
+    if (mailFrom.isEmpty()) {
+      mailFrom = "genpay <no-reply@" + mailDomain(appUrl) + ">";
+    } else if (!MAIL_FROM.matcher(mailFrom).matches()) {
+      throw new ConfigException("MAIL_FROM", "must be one address, alone or as Name <address>, on one line");
+    }
     String dataDir = source.text("DATA_DIR", "data");
     if (dataDir.isEmpty()) {
       throw new ConfigException("DATA_DIR", "must name a directory");
@@ -202,7 +223,8 @@ public record Settings(
         source.integer("FOLLOW_MAX_DELAY_MS", 30_000, 10, 600_000),
         source.bool("GENERATION_WORKER", true), clusterConfig, allowMixed,
         source.integer("CHECKOUT_RATE_PER_MINUTE", 60, 0, 1_000_000), List.copyOf(trustedProxies),
-        stripeFaults, source.integer("REFUND_RETRY_SECONDS", 30, 1, 86_400));
+        stripeFaults, source.integer("REFUND_RETRY_SECONDS", 30, 1, 86_400),
+        mailUrl, mailFrom, source.integer("MAIL_RETRY_MAX_SECONDS", 300, 1, 86_400));
   }
 
   public boolean stripeSandbox() {
@@ -221,6 +243,11 @@ public record Settings(
   /** Exactly one of Stripe and the provider is a sandbox (only with ALLOW_MIXED_SANDBOX=true). */
   public boolean mixedSandbox() {
     return stripeSandbox() != providerSandbox();
+  }
+
+  /** Without MAIL_URL, e-mail goes to the built-in mailbox at /sandbox/mail. */
+  public boolean mailSandbox() {
+    return mailUrl == null;
   }
 
   public boolean embeddedRedis() {
@@ -253,7 +280,8 @@ public record Settings(
         generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
         workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
-        allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, refundRetrySeconds);
+        allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, refundRetrySeconds,
+        mailUrl, mailFrom, mailRetryMaxSeconds);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */
@@ -261,7 +289,22 @@ public record Settings(
   public String toString() {
     return "Settings[port=" + port + ", appUrl=" + appUrl + ", redis=" + (embeddedRedis() ? "embedded" : "external")
         + ", stripe=" + (stripeSandbox() ? "sandbox" : "live API") + ", provider="
-        + (providerSandbox() ? "sandbox" : "external") + ", cluster=" + cluster + "]";
+        + (providerSandbox() ? "sandbox" : "external") + ", mail=" + (mailSandbox() ? "sandbox" : mailUrl)
+        + ", cluster=" + cluster + "]";
+  }
+
+  /** APP_URL's host as mail writes it: the default sender's domain and what EHLO says. */
+  public String mailDomain() {
+    return mailDomain(appUrl);
+  }
+
+  /** An IP address becomes an address literal ({@code [127.0.0.1]}), as RFC 5321 writes it. */
+  private static String mailDomain(String appUrl) {
+    String host = URI.create(appUrl).getHost();
+    if (host.startsWith("[")) {
+      return "[IPv6:" + host.substring(1, host.length() - 1) + "]";
+    }
+    return host.matches("^[0-9.]+$") ? "[" + host + "]" : host;
   }
 
   private static String validUrl(String setting, String value) {

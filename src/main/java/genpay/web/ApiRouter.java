@@ -5,6 +5,8 @@ import genpay.config.ClusterStatus;
 import genpay.config.Settings;
 import genpay.generation.ProviderSandbox;
 import genpay.generation.ProviderSandboxRoutes;
+import genpay.mail.SandboxMailRoutes;
+import genpay.mail.SandboxMailbox;
 import genpay.push.SseHandler;
 import genpay.push.StreamHub;
 import genpay.stripe.StripeSandbox;
@@ -33,10 +35,11 @@ public final class ApiRouter {
   private ApiRouter() {
   }
 
-  /** The sandboxes are null when the real Stripe or provider is configured. */
+  /** The sandboxes are null when the real Stripe, provider or mail server is configured. */
   public static Router create(Vertx vertx, Settings settings, PrometheusMeterRegistry registry,
                               StripeSandbox stripeSandbox, ProviderSandbox providerSandbox, StreamHub streams,
-                              Pages pages, ClusterStatus cluster, CheckoutRateLimiter checkoutRateLimiter) {
+                              Pages pages, ClusterStatus cluster, CheckoutRateLimiter checkoutRateLimiter,
+                              SandboxMailbox mailbox) {
     EventBus bus = vertx.eventBus();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(Settings.MAX_BODY_BYTES));
@@ -62,6 +65,10 @@ public final class ApiRouter {
 
     if (providerSandbox != null) {
       router.route(ProviderSandbox.PREFIX + "/*").subRouter(ProviderSandboxRoutes.create(vertx, providerSandbox));
+    }
+
+    if (mailbox != null) {
+      SandboxMailRoutes.mount(router, mailbox);
     }
 
     router.errorHandler(404, ctx -> Problems.send(ctx, Problems.problem(404, "not-found", "Not found",

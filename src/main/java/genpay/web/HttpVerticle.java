@@ -3,6 +3,7 @@ package genpay.web;
 import genpay.config.ClusterStatus;
 import genpay.config.Settings;
 import genpay.generation.ProviderSandbox;
+import genpay.mail.SandboxMailbox;
 import genpay.push.PushMetrics;
 import genpay.push.StreamHub;
 import genpay.redis.RedisClients;
@@ -45,7 +46,7 @@ public final class HttpVerticle extends VerticleBase {
     int instance = INSTANCES.incrementAndGet();
     StripeSandbox stripeSandbox = null;
     ProviderSandbox providerSandbox = null;
-    if (settings.stripeSandbox() || settings.providerSandbox()) {
+    if (settings.stripeSandbox() || settings.providerSandbox() || settings.mailSandbox()) {
       sandboxRedis = RedisClients.create(vertx, settings.redisUrl(), "sandboxes-" + instance);
     }
     CheckoutRateLimiter checkoutRateLimiter = checkoutRateLimiter(instance);
@@ -55,12 +56,14 @@ public final class HttpVerticle extends VerticleBase {
     if (settings.providerSandbox()) {
       providerSandbox = new ProviderSandbox(sandboxRedis, settings);
     }
+    SandboxMailbox mailbox = settings.mailSandbox()
+        ? new SandboxMailbox(sandboxRedis, Clock.systemUTC(), settings.redisTimeoutMs()) : null;
     StripeSandbox stripe = stripeSandbox;
     ProviderSandbox provider = providerSandbox;
     server = vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setTcpNoDelay(true));
     return Future.all(StreamHub.start(vertx, pushMetrics), Pages.load(vertx, settings))
         .compose(loaded -> server.requestHandler(ApiRouter.create(vertx, settings, registry, stripe, provider,
-            loaded.resultAt(0), loaded.resultAt(1), cluster, checkoutRateLimiter)).listen());
+            loaded.resultAt(0), loaded.resultAt(1), cluster, checkoutRateLimiter, mailbox)).listen());
   }
 
   private CheckoutRateLimiter checkoutRateLimiter(int instance) {

@@ -63,7 +63,8 @@ class SettingsTest {
     assertTrue(noPrice.getMessage().contains("STRIPE_PRICE_ID"));
     Settings live = Settings.from(new JsonObject(), Map.of("STRIPE_SECRET_KEY", "sk_live_abc",
         "STRIPE_WEBHOOK_SECRET", "whsec_a, whsec_b", "STRIPE_PRICE_ID", "price_123",
-        "GENERATION_API_URL", "https://api.example.com", "GENERATION_API_TOKEN", "token"));
+        "GENERATION_API_URL", "https://api.example.com", "GENERATION_API_TOKEN", "token",
+        "MAIL_URL", "smtps://mail.example.com"));
     assertFalse(live.stripeSandbox());
     assertEquals(List.of("whsec_a", "whsec_b"), live.stripeWebhookSecrets());
     assertFalse(live.toString().contains("sk_live_abc"));

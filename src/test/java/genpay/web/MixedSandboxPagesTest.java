@@ -68,6 +68,7 @@ class MixedSandboxPagesTest {
     Map<String, String> realProvider = Map.of("GENERATION_API_URL", "http://127.0.0.1:9", "GENERATION_API_TOKEN", "t");
     Map<String, String> bothReal = new java.util.HashMap<>(liveStripe);
     bothReal.putAll(realProvider);
+    bothReal.put("MAIL_URL", "smtp://127.0.0.1:9");
     Map<String, String> liveBeforeProviderSandbox = new java.util.HashMap<>(liveStripe);
     liveBeforeProviderSandbox.put("ALLOW_MIXED_SANDBOX", "true");
 

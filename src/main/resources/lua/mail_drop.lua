@@ -1,0 +1,6 @@
+-- A cause with nothing to send (no address, or the order is gone) leaves the outbox with its attempt count.
+-- KEYS[1] mail:outbox   KEYS[2] mail:attempts
+-- ARGV[1] cause
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1
