@@ -55,8 +55,14 @@ final class MailTestSupport {
     return created.bodyAsJsonObject().getString("sessionId");
   }
 
-  /** Posts Checkout's checkout.session.completed for a paid session, with the buyer's e-mail, signed. */
+  /**
+   * Pays on the sandbox's checkout page (so the payment intent is real, for refunds), then posts Checkout's
+   * checkout.session.completed with the buyer's e-mail, signed: the e-mail may be one the page could not send.
+   */
   static void paid(TestEngine genpay, String sessionId, String email) {
+    genpay.clickOnCheckoutPage(sessionId, "paid");
+    String paymentIntent = await(genpay.redis.send(Request.cmd(Command.HGET).arg("sandbox:stripe:cs:" + sessionId)
+        .arg("payment_intent"))).toString();
     JsonObject event = new JsonObject()
         .put("id", "evt_test_mail" + System.nanoTime() + "x" + SEQUENCE.incrementAndGet())
         .put("object", "event")
@@ -67,7 +73,7 @@ final class MailTestSupport {
         .put("data", new JsonObject().put("object", new JsonObject()
             .put("id", sessionId).put("object", "checkout.session")
             .put("status", "complete").put("payment_status", "paid").put("mode", "payment")
-            .put("payment_intent", "pi_test_" + SEQUENCE.incrementAndGet())
+            .put("payment_intent", paymentIntent)
             .put("customer_details", new JsonObject().put("email", email))
             .put("metadata", new JsonObject())));
     String payload = event.encode();
