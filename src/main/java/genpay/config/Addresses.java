@@ -53,7 +53,7 @@ public final class Addresses {
   public static final String STRIPE_REFUND_CREATE = "stripe.refund.create";
 
   /**
-   * Local-only notice after each try of an e-mail: {@code {cause, outcome: sent|failed|dropped|already-sent,
+   * Local-only notice after each try of an e-mail: {@code {cause, outcome: sent|failed|dropped|waiting|already-sent,
    * attempts}}.
    */
   public static final String MAIL_ATTEMPTED = "mail.attempted";

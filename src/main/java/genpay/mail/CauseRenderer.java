@@ -17,6 +17,9 @@ public final class CauseRenderer {
 
   private static final DeliveryOptions READ = new DeliveryOptions().setSendTimeout(5_000);
   /** One address, nothing a mail header could be made of: no server would take anything else, ever. */
+  /** How long an order's message waits for its refunds to reach Stripe, so that it can say they were made. */
+  static final long REFUND_WAIT_MS = 120_000;
+  private static final long REFUND_RECHECK_MS = 1_000;
   private static final Pattern ADDRESS = Pattern.compile("^[^\\s@<>,;\"]{1,64}@[^\\s@<>,;\"]{1,255}$");
 
   private final EventBus bus;
@@ -47,6 +50,12 @@ public final class CauseRenderer {
           if (!ADDRESS.matcher(email.trim()).matches()) {
             return Rendered.drop("the order's e-mail address is not one a mail server would take");
           }
+          boolean refundOwed = session.getJsonArray("files").stream().map(JsonObject.class::cast)
+              .anyMatch(file -> file.getJsonObject("refund") != null
+                  && "owed".equals(file.getJsonObject("refund").getString("status")));
+          if (refundOwed && System.currentTimeMillis() - session.getLong("timestamp", 0L) < REFUND_WAIT_MS) {
+            return Rendered.later(REFUND_RECHECK_MS, "a refund of the order is still on its way to Stripe");
+          }
           Mail mail = MailTemplates.orderEnded(email.trim(), contact.getString("locale"), session, appUrl);
           return mail == null ? Rendered.drop("the order has not ended") : Rendered.of(mail);
         })
@@ -55,14 +64,18 @@ public final class CauseRenderer {
             : Future.failedFuture(failure));
   }
 
-  /** Either a message or why there is none. */
-  public record Rendered(Mail mail, String dropReason) {
+  /** A message, or why there is none, or how long to wait before rendering it again. */
+  public record Rendered(Mail mail, String dropReason, long waitMs) {
     static Rendered of(Mail mail) {
-      return new Rendered(mail, null);
+      return new Rendered(mail, null, 0);
     }
 
     static Rendered drop(String reason) {
-      return new Rendered(null, reason);
+      return new Rendered(null, reason, 0);
+    }
+
+    static Rendered later(long waitMs, String reason) {
+      return new Rendered(null, reason, waitMs);
     }
   }
 }

@@ -91,6 +91,12 @@ public final class MailSender {
         return failed(due, rendered.cause());
       }
       Mail mail = rendered.result().mail();
+      if (rendered.result().waitMs() > 0) {
+        // Not an attempt: the message is not ready to be written yet.
+        notice(due.cause(), "waiting", due.attempts());
+        return outbox.retryAt(due.cause(), due.attempts(), clock.millis() + rendered.result().waitMs())
+            .otherwiseEmpty().mapEmpty();
+      }
       if (mail == null) {
         return dropped(due, rendered.result().dropReason());
       }
