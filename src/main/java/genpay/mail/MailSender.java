@@ -93,9 +93,9 @@ public final class MailSender {
       Mail mail = rendered.result().mail();
       if (rendered.result().waitMs() > 0) {
         // Not an attempt: the message is not ready to be written yet.
-        notice(due.cause(), "waiting", due.attempts());
         return outbox.retryAt(due.cause(), due.attempts(), clock.millis() + rendered.result().waitMs())
-            .otherwiseEmpty().mapEmpty();
+            .otherwiseEmpty().<Void>mapEmpty()
+            .onComplete(done -> notice(due.cause(), "waiting", due.attempts()));
       }
       if (mail == null) {
         return dropped(due, rendered.result().dropReason());
@@ -130,20 +130,21 @@ public final class MailSender {
     long delayMs = backoff.delayMs(attempts, random);
     LOG.warn("mail {}: not sent (attempt {}: {}); next try in {} ms", due.cause(), attempts, describe(failure),
         delayMs);
-    notice(due.cause(), "failed", attempts);
+    // The notice follows the write, so whoever hears it finds the attempt recorded.
     return outbox.retryAt(due.cause(), attempts, clock.millis() + delayMs)
         .onFailure(lost -> LOG.warn("mail {}: retry not scheduled ({}); the lease brings it back", due.cause(),
             lost.getMessage()))
-        .otherwiseEmpty().mapEmpty();
+        .otherwiseEmpty().<Void>mapEmpty()
+        .onComplete(done -> notice(due.cause(), "failed", attempts));
   }
 
   private Future<Void> dropped(MailOutbox.Due due, String reason) {
     dropped.increment();
     LOG.info("mail {}: nothing to send ({})", due.cause(), reason);
-    notice(due.cause(), "dropped", due.attempts());
     return outbox.drop(due.cause())
         .onFailure(lost -> LOG.warn("mail {}: not removed from the outbox ({})", due.cause(), lost.getMessage()))
-        .otherwiseEmpty();
+        .otherwiseEmpty()
+        .onComplete(done -> notice(due.cause(), "dropped", due.attempts()));
   }
 
   private void notice(String cause, String outcome, int attempts) {
