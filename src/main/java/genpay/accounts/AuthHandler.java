@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mounted on {@code /api/*}: finds who a request comes from, by the {@code gp_session} cookie or by
+ * Sees every request and acts on those under {@code /api/}: finds who a request comes from, by the {@code gp_session} cookie or by
  * {@code Authorization: Bearer gpk_…}, and puts the account in the context ({@link #account}). A request with
  * neither goes on as today, without an account; routes that need one put {@link #required()} after this.
  *
@@ -29,6 +29,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
   private static final String VIA = "genpay.auth.via";
   private static final String UNAVAILABLE = "genpay.auth.unavailable";
   private static final String BEARER = "Bearer ";
+  private static final String API = "/api/";
   private static final Logger LOG = LoggerFactory.getLogger(AuthHandler.class);
 
   private final AccountStore store;
@@ -64,6 +65,10 @@ public final class AuthHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (!ctx.normalizedPath().startsWith(API)) {
+      ctx.next();
+      return;
+    }
     String authorization = ctx.request().getHeader("Authorization");
     if (authorization != null && authorization.startsWith(BEARER + Tokens.KEY_PREFIX)) {
       byKey(ctx, authorization.substring(BEARER.length()).strip());
