@@ -1,5 +1,5 @@
 -- Sliding-window rate limit: at most ARGV[3] requests in any window, one sorted-set member per request.
--- KEYS[1] ratelimit:checkout:{ip}
+-- KEYS[1] ratelimit:{what}:{who}, e.g. ratelimit:checkout:{ip}
 -- ARGV[1] now (ms)   ARGV[2] cutoff (ms): members scored at or before it have left the window
 -- ARGV[3] limit      ARGV[4] window (ms), the key's expiry   ARGV[5] a member unique to this request
 -- Returns {1, count} when the request is counted; {0, score} when refused, where score is the time (ms) of the

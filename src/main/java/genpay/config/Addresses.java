@@ -60,6 +60,16 @@ public final class Addresses {
   /** Local-only notice that a round of the outbox ended, every send it began settled: {@code {startedAt, handled}}. */
   public static final String MAIL_ROUND_DONE = "mail.round.done";
 
+  /**
+   * Local-only: send one message now, outside the outbox: {@code {to, subject, text, html}}; replies once the
+   * mail server (or the sandbox mailbox) took it, fails otherwise. For what must not be stored, such as a
+   * sign-in link.
+   */
+  public static final String MAIL_SEND = "mail.send";
+
+  /** An account's credit balance: {@code {accountId}} → {@code {balance: number, ...}}; served by the credits ledger. */
+  public static final String CREDITS_BALANCE = "credits.balance";
+
   /** Create a Checkout Session at Stripe (worker verticle). */
   public static final String STRIPE_CHECKOUT_CREATE = "stripe.checkout.create";
   /** Retrieve a Checkout Session from Stripe (worker verticle). */

@@ -62,6 +62,26 @@ public final class MailTemplates {
         html(words, subject, intro, lines, orderLink, sessionId));
   }
 
+  /** The sign-in link ({@code {APP_URL}/auth/verify?token=…}), in English or German. */
+  public static Mail signIn(String to, String locale, String link) {
+    String pathLocale = locale != null && LOCALE.matcher(locale).matches() ? locale : "en";
+    Words words = Words.of(pathLocale);
+    String text = words.signInIntro() + "\n\n" + link + "\n\n" + words.signInOnce() + "\n\n" + words.signInIgnore()
+        + "\n";
+    String html = """
+        <!doctype html>
+        <html lang="%s"><head><meta charset="utf-8"><title>%s</title></head>
+        <body style="font-family:system-ui,sans-serif;color:#1a1a2e;max-width:36rem">
+        <p>%s</p>
+        <p><a href="%s">%s</a></p>
+        <p>%s</p>
+        <p>%s</p>
+        </body></html>
+        """.formatted(words.language, escape(words.signInSubject()), escape(words.signInIntro()), escape(link),
+        escape(words.signInButton()), escape(words.signInOnce()), escape(words.signInIgnore()));
+    return new Mail(to, words.signInSubject(), text, html);
+  }
+
   /**
    * An amount in minor units as the locale writes it: 500 usd is "$5.00" in English and "5,00 $" in German; the
    * currency's own number of decimals (none for JPY).
@@ -219,6 +239,16 @@ public final class MailTemplates {
     abstract String orderNumber();
 
     abstract String thanks();
+
+    abstract String signInSubject();
+
+    abstract String signInIntro();
+
+    abstract String signInButton();
+
+    abstract String signInOnce();
+
+    abstract String signInIgnore();
   }
 
   private static final class English extends Words {
@@ -285,6 +315,26 @@ public final class MailTemplates {
 
     String thanks() {
       return "Thank you for your order.";
+    }
+
+    String signInSubject() {
+      return "Your sign-in link for genpay";
+    }
+
+    String signInIntro() {
+      return "Open this link to sign in to genpay:";
+    }
+
+    String signInButton() {
+      return "Sign in";
+    }
+
+    String signInOnce() {
+      return "The link works once, for 15 minutes.";
+    }
+
+    String signInIgnore() {
+      return "If you did not ask for it, ignore this message: nobody can sign in without the link.";
     }
   }
 
@@ -353,6 +403,26 @@ public final class MailTemplates {
 
     String thanks() {
       return "Vielen Dank für Ihre Bestellung.";
+    }
+
+    String signInSubject() {
+      return "Ihr Anmeldelink für genpay";
+    }
+
+    String signInIntro() {
+      return "Öffnen Sie diesen Link, um sich bei genpay anzumelden:";
+    }
+
+    String signInButton() {
+      return "Anmelden";
+    }
+
+    String signInOnce() {
+      return "Der Link funktioniert einmal und 15 Minuten lang.";
+    }
+
+    String signInIgnore() {
+      return "Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese Nachricht: Ohne den Link kann sich niemand anmelden.";
     }
   }
 }

@@ -1,17 +1,24 @@
 package genpay.mail;
 
+import genpay.config.Addresses;
+import genpay.config.BusFailure;
 import genpay.config.Settings;
 import genpay.redis.RedisClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 
-/** One per node: about once a second, sends the e-mail that is due from the shared outbox. */
+/**
+ * One per node: about once a second, sends the e-mail that is due from the shared outbox; sends at once what
+ * comes on {@code mail.send}.
+ */
 public final class MailVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(MailVerticle.class);
@@ -43,13 +50,30 @@ public final class MailVerticle extends VerticleBase {
         new CauseRenderer(vertx.eventBus(), settings.appUrl()), settings.mailRetryMaxSeconds() * 1000L,
         Clock.systemUTC(), registry);
     timer = vertx.setPeriodic(ROUND_MS, id -> round());
-    return Future.succeededFuture();
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.MAIL_SEND, this::sendNow).completion();
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
     return transport.close().eventually(() -> redis.close());
+  }
+
+  /** A message that skips the outbox (it holds a secret that may not be stored): sent once, or the caller hears. */
+  private void sendNow(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    Mail mail = new Mail(body.getString("to"), body.getString("subject"), body.getString("text"),
+        body.getString("html"));
+    transport.send(mail)
+        .onSuccess(sent -> {
+          LOG.info("mail: direct message sent to an address at {}", mail.recipientDomain());
+          message.reply(null);
+        })
+        .onFailure(failure -> {
+          LOG.warn("mail: direct message to an address at {} not sent ({})", mail.recipientDomain(),
+              MailSender.describe(failure));
+          message.fail(BusFailure.UNAVAILABLE, "not sent");
+        });
   }
 
   /** One round at a time: a slow server never piles rounds up. */

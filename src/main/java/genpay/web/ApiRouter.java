@@ -1,5 +1,6 @@
 package genpay.web;
 
+import genpay.accounts.AccountRoutes;
 import genpay.config.Addresses;
 import genpay.config.ClusterStatus;
 import genpay.config.Settings;
@@ -39,7 +40,7 @@ public final class ApiRouter {
   public static Router create(Vertx vertx, Settings settings, PrometheusMeterRegistry registry,
                               StripeSandbox stripeSandbox, ProviderSandbox providerSandbox, StreamHub streams,
                               Pages pages, ClusterStatus cluster, CheckoutRateLimiter checkoutRateLimiter,
-                              SandboxMailbox mailbox) {
+                              SandboxMailbox mailbox, AccountRoutes accounts) {
     EventBus bus = vertx.eventBus();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(Settings.MAX_BODY_BYTES));
@@ -47,6 +48,9 @@ public final class ApiRouter {
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> ready(ctx, bus, cluster));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+
+    // First of the /api/ routes: its auth handler must see every request before the others do.
+    accounts.mount(router);
 
     JsonObject config = publicConfig(settings);
     router.get("/api/config").handler(ctx -> json(ctx, 200, config));

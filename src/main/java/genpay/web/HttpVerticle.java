@@ -1,5 +1,6 @@
 package genpay.web;
 
+import genpay.accounts.AccountRoutes;
 import genpay.config.ClusterStatus;
 import genpay.config.Settings;
 import genpay.generation.ProviderSandbox;
@@ -27,6 +28,7 @@ public final class HttpVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private Redis sandboxRedis;
   private Redis rateLimitRedis;
+  private Redis accountsRedis;
   private HttpServer server;
 
   private final PushMetrics pushMetrics;
@@ -58,12 +60,14 @@ public final class HttpVerticle extends VerticleBase {
     }
     SandboxMailbox mailbox = settings.mailSandbox()
         ? new SandboxMailbox(sandboxRedis, Clock.systemUTC(), settings.redisTimeoutMs()) : null;
+    accountsRedis = RedisClients.create(vertx, settings.redisUrl(), "accounts-" + instance);
+    AccountRoutes accounts = new AccountRoutes(settings, vertx.eventBus(), accountsRedis, Clock.systemUTC());
     StripeSandbox stripe = stripeSandbox;
     ProviderSandbox provider = providerSandbox;
     server = vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setTcpNoDelay(true));
     return Future.all(StreamHub.start(vertx, pushMetrics), Pages.load(vertx, settings))
         .compose(loaded -> server.requestHandler(ApiRouter.create(vertx, settings, registry, stripe, provider,
-            loaded.resultAt(0), loaded.resultAt(1), cluster, checkoutRateLimiter, mailbox)).listen());
+            loaded.resultAt(0), loaded.resultAt(1), cluster, checkoutRateLimiter, mailbox, accounts)).listen());
   }
 
   private CheckoutRateLimiter checkoutRateLimiter(int instance) {
@@ -81,6 +85,9 @@ public final class HttpVerticle extends VerticleBase {
     }
     if (rateLimitRedis != null) {
       rateLimitRedis.close();
+    }
+    if (accountsRedis != null) {
+      accountsRedis.close();
     }
     return Future.succeededFuture();
   }

@@ -129,4 +129,21 @@ class MailTemplatesTest {
     assertTrue(mail.html().contains("href=\"https://cdn.example.com/a.mp4?x=1&amp;y=&quot;2&quot;\""), mail.html());
     assertEquals("&lt;a href=&quot;x&quot;&gt;&amp;&#39;", MailTemplates.escape("<a href=\"x\">&'"));
   }
+
+  @Test
+  void theSignInMessageCarriesTheLinkInEnglishOrGerman() {
+    String link = APP + "/auth/verify?token=abc_DEF-123";
+    Mail en = MailTemplates.signIn("me@x.test", "en", link);
+    assertEquals("Your sign-in link for genpay", en.subject());
+    assertTrue(en.text().contains("\n" + link + "\n"), en.text());
+    assertTrue(en.text().contains("15 minutes"), en.text());
+    assertTrue(en.html().contains("<a href=\"" + link + "\">Sign in</a>"), en.html());
+    Mail de = MailTemplates.signIn("me@x.test", "de-DE", link);
+    assertEquals("Ihr Anmeldelink für genpay", de.subject());
+    assertTrue(de.html().contains("lang=\"de\""), de.html());
+    assertTrue(de.text().contains(link), de.text());
+    assertEquals(en.subject(), MailTemplates.signIn("me@x.test", "fr", link).subject(), "others get English");
+    Mail quoted = MailTemplates.signIn("me@x.test", "en", APP + "/auth/verify?token=a&b=\"c");
+    assertTrue(quoted.html().contains("token=a&amp;b=&quot;c"), "the link is escaped in HTML");
+  }
 }
