@@ -77,6 +77,34 @@ public final class Addresses {
   /** Expire an open Checkout Session at Stripe (worker verticle). */
   public static final String STRIPE_CHECKOUT_EXPIRE = "stripe.checkout.expire";
 
+  /*
+   * Credits (genpay.credits.CreditsVerticle). Amounts are credits as JSON numbers with two decimals. A write
+   * replies {@code {status: applied, balance, entryId, bucket, duplicate}} or {@code {status: refused, reason,
+   * needed, balance}}; bad input fails 400, Redis trouble 503 (maybe applied: repeat with the same source id).
+   */
+  /** {@code {accountId, type: purchase|bonus|subscription_grant|free_grant|adjustment, amount, sourceId, expiresAt?, description?}}. */
+  public static final String CREDITS_GRANT = "credits.grant";
+  /** The free plan's grant of this UTC month, once: {@code {accountId}}. */
+  public static final String CREDITS_FREE_GRANT = "credits.free.grant";
+  /** {@code {accountId, amount, sourceId, operation, model, description?}}; refused whole when short. */
+  public static final String CREDITS_SPEND = "credits.spend";
+  /** {@code {accountId, amount, sourceId, spentSourceId, description?}}: gives back part of one spend, once. */
+  public static final String CREDITS_REFUND = "credits.refund";
+  /** {@code {accountId}} → {@code {expired, balance, buckets}}. */
+  public static final String CREDITS_EXPIRE = "credits.expire";
+  /** {@code {accountId}} → {@code {balance, buckets:[{id, source, sourceId, remaining, expiresAt}]}}. */
+  public static final String CREDITS_BALANCE = "credits.balance";
+  /** {@code {accountId, page?, limit?, type?, q?}} → {@code {items, page, limit, total}}, newest first. */
+  public static final String CREDITS_ENTRIES = "credits.entries";
+  /** {@code {accountId, days?}} → {@code {days:[{date, credits, count, refunded, byType, byModel}]}}. */
+  public static final String CREDITS_USAGE_DAILY = "credits.usage.daily";
+  /** {@code {accountId, from, to}} (yyyy-mm-dd, UTC) → {@code {from, to, credits, count, refunded, byType, byModel}}. */
+  public static final String CREDITS_USAGE_SUMMARY = "credits.usage.summary";
+  /** {@code {accountId, from, to}} → {@code {models: {model: {credits, count}}}}. */
+  public static final String CREDITS_USAGE_MODELS = "credits.usage.models";
+  /** Local-only notice after each applied (not repeated) write: {@code {accountId, type, balance, entryId}}. */
+  public static final String CREDITS_CHANGED = "credits.changed";
+
   private Addresses() {
   }
 }

@@ -1,5 +1,6 @@
 package genpay.config;
 
+import genpay.credits.CreditsConfig;
 import io.vertx.core.json.JsonObject;
 
 import java.net.InetAddress;
@@ -55,7 +56,8 @@ public record Settings(
     int refundRetrySeconds,
     MailUrl mailUrl,
     String mailFrom,
-    int mailRetryMaxSeconds) {
+    int mailRetryMaxSeconds,
+    CreditsConfig credits) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -85,7 +87,7 @@ public record Settings(
       "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER", "CLUSTER_CONFIG",
       "ALLOW_MIXED_SANDBOX", "CHECKOUT_RATE_PER_MINUTE", "TRUSTED_PROXIES",
       "SANDBOX_STRIPE_FAULTS", "REFUND_RETRY_SECONDS", "MAIL_URL", "MAIL_FROM",
-      "MAIL_RETRY_MAX_SECONDS");
+      "MAIL_RETRY_MAX_SECONDS", CreditsConfig.KEY);
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -224,7 +226,9 @@ public record Settings(
         source.bool("GENERATION_WORKER", true), clusterConfig, allowMixed,
         source.integer("CHECKOUT_RATE_PER_MINUTE", 60, 0, 1_000_000), List.copyOf(trustedProxies),
         stripeFaults, source.integer("REFUND_RETRY_SECONDS", 30, 1, 86_400),
-        mailUrl, mailFrom, source.integer("MAIL_RETRY_MAX_SECONDS", 300, 1, 86_400));
+        mailUrl, mailFrom, source.integer("MAIL_RETRY_MAX_SECONDS", 300, 1, 86_400),
+        // An object, not a flat value: the file alone sets it (no environment variable).
+        CreditsConfig.from(file.getValue(CreditsConfig.KEY)));
   }
 
   public boolean stripeSandbox() {
@@ -281,7 +285,7 @@ public record Settings(
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
         workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
         allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, refundRetrySeconds,
-        mailUrl, mailFrom, mailRetryMaxSeconds);
+        mailUrl, mailFrom, mailRetryMaxSeconds, credits);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */
