@@ -5,6 +5,7 @@ import genpay.config.Settings;
 import genpay.generation.GenerationWorkerVerticle;
 import genpay.mail.MailVerticle;
 import genpay.push.PushMetrics;
+import genpay.credits.CreditsVerticle;
 import genpay.push.PushVerticle;
 import genpay.refunds.RefundVerticle;
 import genpay.sessions.SessionStoreVerticle;
@@ -61,6 +62,9 @@ public final class MainVerticle extends VerticleBase {
                     : "provider " + settings.generationApiUrl()))
             : Future.succeededFuture("no worker").onSuccess(none ->
                 LOG.info("generation: no worker on this node (GENERATION_WORKER=false)")))
+        .compose(id -> vertx.deployVerticle(() -> new CreditsVerticle(settings), new DeploymentOptions()))
+        .onSuccess(id -> LOG.info("credits: ledger ready ({} plan(s), {} package(s))", settings.credits().plans().size(),
+            settings.credits().packages().size()))
         .compose(id -> vertx.deployVerticle(() -> new RefundVerticle(settings, registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("refunds: failed and timed-out videos of card orders are refunded (retried every {} s)",
             settings.refundRetrySeconds()))

@@ -42,6 +42,7 @@ public final class AccountRoutes {
   private final AccountStore store;
   private final AppOrigin app;
   private final ClientIp clientIp;
+  private final FreeGrants freeGrants;
   private final SlidingWindowLimiter perAddress;
   private final SlidingWindowLimiter perClient;
 
@@ -51,6 +52,7 @@ public final class AccountRoutes {
     this.store = new AccountStore(redis, clock, settings.redisTimeoutMs());
     this.app = new AppOrigin(settings.appUrl());
     this.clientIp = new ClientIp(settings.trustedProxies());
+    this.freeGrants = new FreeGrants(bus, clock);
     this.perAddress = new SlidingWindowLimiter(redis, ADDRESS_LIMIT_PREFIX, LINKS_PER_ADDRESS, clock);
     this.perClient = new SlidingWindowLimiter(redis, CLIENT_LIMIT_PREFIX, LINKS_PER_CLIENT, clock);
   }
@@ -62,7 +64,7 @@ public final class AccountRoutes {
    */
   public void mount(Router router) {
     // A route without a path has no name, so the metrics' route label stays that of the route that answers.
-    router.route().handler(new AuthHandler(store, app));
+    router.route().handler(new AuthHandler(store, app, freeGrants));
     router.post("/api/auth/email-link").handler(this::emailLink);
     router.get("/auth/verify").handler(this::verify);
     router.post("/api/auth/logout").handler(this::logout);

@@ -34,8 +34,10 @@ public final class AuthHandler implements Handler<RoutingContext> {
 
   private final AccountStore store;
   private final AppOrigin app;
+  private final FreeGrants freeGrants;
 
-  public AuthHandler(AccountStore store, AppOrigin app) {
+  public AuthHandler(AccountStore store, AppOrigin app, FreeGrants freeGrants) {
+    this.freeGrants = freeGrants;
     this.store = store;
     this.app = app;
   }
@@ -99,7 +101,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
             store.touchKey(hash).onFailure(failure -> LOG.debug("auth: last use of a key of {} not recorded: {}",
                 account.id(), failure.getMessage()));
             ctx.put(ACCOUNT, account).put(VIA, "key");
-            ctx.next();
+            freeGrants.ensure(account).onComplete(granted -> ctx.next());
           }
         })
         .onFailure(failure -> Problems.send(ctx,
@@ -121,7 +123,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
           }
           ctx.response().addCookie(sessionCookie(app, session));
           ctx.put(ACCOUNT, account).put(VIA, "cookie");
-          ctx.next();
+          freeGrants.ensure(account).onComplete(granted -> ctx.next());
         })
         .onFailure(failure -> {
           LOG.warn("auth: session not checked ({}); the request goes on signed out", failure.getMessage());

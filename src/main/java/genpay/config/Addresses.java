@@ -67,8 +67,6 @@ public final class Addresses {
    */
   public static final String MAIL_SEND = "mail.send";
 
-  /** An account's credit balance: {@code {accountId}} → {@code {balance: number, ...}}; served by the credits ledger. */
-  public static final String CREDITS_BALANCE = "credits.balance";
 
   /** Create a Checkout Session at Stripe (worker verticle). */
   public static final String STRIPE_CHECKOUT_CREATE = "stripe.checkout.create";

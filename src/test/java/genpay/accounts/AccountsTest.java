@@ -168,7 +168,7 @@ class AccountsTest {
     JsonObject me = account(session).bodyAsJsonObject();
     assertEquals(email, me.getString("email"));
     assertEquals("free", me.getString("plan"));
-    assertEquals(0, me.getNumber("balance").intValue(), "nobody serves credits.balance here: 0");
+    assertEquals(10, me.getNumber("balance").intValue(), "the free plan's credits of the month");
     assertFalse(me.getBoolean("apiAccess"));
     assertTrue(me.getString("id").startsWith("acc_"), me.encode());
     Map<String, String> stored = AccountStore.fields(redis(Request.cmd(Command.HGETALL).arg("account:" + me.getString("id"))));
@@ -202,6 +202,18 @@ class AccountsTest {
     assertTrue(late.bodyAsString().contains("no longer valid"));
     assertNull(sessionCookie(late));
     assertEquals(0, accountsOf(email));
+  }
+
+  @Test
+  void aNewFreeAccountHasItsTenCreditsOfTheMonthOnce() {
+    String session = signIn(newEmail());
+    JsonObject first = account(session).bodyAsJsonObject();
+    assertEquals("free", first.getString("plan"));
+    assertEquals(10.0, first.getDouble("balance"), "the free plan's monthly credits, from the first request on");
+    assertEquals(10.0, account(session).bodyAsJsonObject().getDouble("balance"));
+    long freeGrants = redis(Request.cmd(Command.XRANGE).arg("ledger:{" + first.getString("id") + "}").arg("-").arg("+"))
+        .stream().filter(entry -> entry.get(1).toString().contains("free_grant")).count();
+    assertEquals(1, freeGrants, "granted once per account and month");
   }
 
   @Test
