@@ -119,6 +119,11 @@ public final class Addresses {
    * → {@code {outcome: granted|already-granted|waiting|unknown|mismatch, balance?}}.
    */
   public static final String PURCHASES_APPLY = "purchases.apply";
+  /**
+   * One purchase as remembered, for its e-mail: {@code {sessionId}} → {@code {sessionId, accountId, packageId,
+   * credits, bonus, priceCents, currency, email, locale}}; 404 when unknown.
+   */
+  public static final String PURCHASES_GET = "purchases.get";
   /** Ask Stripe about one purchase of an account and apply it: {@code {accountId, sessionId}}; 404 if not its own. */
   public static final String PURCHASES_SYNC = "purchases.sync";
 

@@ -2,6 +2,7 @@ package genpay.purchases;
 
 import genpay.config.Addresses;
 import genpay.config.Settings;
+import genpay.mail.MailOutbox;
 import genpay.redis.RedisClients;
 import genpay.stripe.CreditsCheckoutCommand;
 import io.vertx.core.Future;
@@ -27,13 +28,16 @@ public final class CreditPurchaseVerticle extends VerticleBase {
   public Future<?> start() {
     redis = RedisClients.create(vertx, settings.redisUrl(), "purchases");
     CreditPurchases purchases = new CreditPurchases(vertx.eventBus(),
-        new PendingPurchases(redis, settings.redisTimeoutMs()));
+        new PendingPurchases(redis, settings.redisTimeoutMs()), new MailOutbox(redis, settings.redisTimeoutMs()),
+        settings.priceCurrency());
     var bus = vertx.eventBus();
     return Future.all(List.of(
         bus.<JsonObject>localConsumer(Addresses.PURCHASES_CHECKOUT,
             answering(body -> purchases.checkout(CreditsCheckoutCommand.fromJson(body)))).completion(),
         bus.<JsonObject>localConsumer(Addresses.PURCHASES_APPLY,
             answering(body -> purchases.apply(body.getJsonObject("session")))).completion(),
+        bus.<JsonObject>localConsumer(Addresses.PURCHASES_GET,
+            answering(body -> purchases.find(body.getString("sessionId")))).completion(),
         bus.<JsonObject>localConsumer(Addresses.PURCHASES_SYNC,
             answering(body -> purchases.sync(body.getString("accountId"), body.getString("sessionId")))).completion()));
   }

@@ -4,6 +4,7 @@ import genpay.config.Addresses;
 import genpay.config.BusFailure;
 import genpay.config.BusReplies;
 import genpay.credits.Credits;
+import genpay.mail.MailOutbox;
 import genpay.stripe.CreditsCheckoutCommand;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -25,10 +26,14 @@ public final class CreditPurchases {
 
   private final EventBus bus;
   private final PendingPurchases pending;
+  private final MailOutbox outbox;
+  private final String currency;
 
-  public CreditPurchases(EventBus bus, PendingPurchases pending) {
+  public CreditPurchases(EventBus bus, PendingPurchases pending, MailOutbox outbox, String currency) {
     this.bus = bus;
     this.pending = pending;
+    this.outbox = outbox;
+    this.currency = currency;
   }
 
   /** Opens the session at Stripe, then remembers it; a session that could not be remembered is expired. */
@@ -38,7 +43,8 @@ public final class CreditPurchases {
         .compose(created -> {
           String sessionId = created.getString("sessionId");
           return pending.remember(new PendingPurchases.Purchase(sessionId, command.accountId(), command.packageId(),
-                  command.credits(), command.bonus(), command.priceCents()))
+                  command.credits(), command.bonus(), command.priceCents(), currency, command.email(),
+                  command.locale()))
               .map(stored -> new JsonObject().put("sessionId", sessionId).put("url", created.getString("url")))
               .recover(failure -> {
                 // Nobody may pay for a purchase the grant could not find: close it at Stripe.
@@ -68,8 +74,28 @@ public final class CreditPurchases {
       if (!"paid".equals(session.getString("payment_status"))) {
         return outcome("waiting");
       }
-      return grant(purchase);
+      String payer = payerEmail(session);
+      Future<Void> noted = payer == null || payer.equals(purchase.email()) ? Future.succeededFuture()
+          : pending.payer(sessionId, payer);
+      // The e-mail is queued after the grant, on every call: the outbox sends each cause once, and a crash
+      // between grant and queue is made good by the next webhook or sync.
+      return noted.compose(done -> grant(purchase))
+          .compose(granted -> outbox.enqueue(MailOutbox.CREDITS_BOUGHT + sessionId, System.currentTimeMillis())
+              .map(queued -> granted));
     });
+  }
+
+  /** The purchase as remembered, for its e-mail; 404 when there is none. */
+  public Future<JsonObject> find(String sessionId) {
+    return pending.find(sessionId).compose(purchase -> purchase == null
+        ? BusReplies.failure(BusFailure.NOT_FOUND, "No credits purchase " + sessionId + ".")
+        : Future.succeededFuture(purchase.toJson()));
+  }
+
+  private static String payerEmail(JsonObject session) {
+    Object details = session.getValue("customer_details");
+    Object email = details instanceof JsonObject json ? json.getValue("email") : null;
+    return email instanceof String text && !text.isBlank() ? text.trim() : null;
   }
 
   /** Asks Stripe about one of the account's purchases and applies it; 404 for another account's or none. */

@@ -2,6 +2,7 @@ package genpay.purchases;
 
 import genpay.redis.RedisClients;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -17,9 +18,18 @@ public final class PendingPurchases {
 
   static final long TTL_SECONDS = TimeUnit.DAYS.toSeconds(30);
 
-  /** Credits and bonus in hundredths, price in cents; packageId null for a custom amount. */
+  /**
+   * Credits and bonus in hundredths, price in cents; packageId null for a custom amount. The e-mail is the
+   * account's until Checkout says who paid; the locale is the buyer's page language, for the e-mail.
+   */
   public record Purchase(String sessionId, String accountId, String packageId, long credits, long bonus,
-                         long priceCents) {
+                         long priceCents, String currency, String email, String locale) {
+
+    public JsonObject toJson() {
+      return new JsonObject().put("sessionId", sessionId).put("accountId", accountId).put("packageId", packageId)
+          .put("credits", credits).put("bonus", bonus).put("priceCents", priceCents).put("currency", currency)
+          .put("email", email).put("locale", locale);
+    }
   }
 
   private final Redis redis;
@@ -40,7 +50,10 @@ public final class PendingPurchases {
         .arg("package").arg(purchase.packageId() == null ? "" : purchase.packageId())
         .arg("credits").arg(purchase.credits())
         .arg("bonus").arg(purchase.bonus())
-        .arg("price").arg(purchase.priceCents());
+        .arg("price").arg(purchase.priceCents())
+        .arg("currency").arg(purchase.currency())
+        .arg("email").arg(purchase.email() == null ? "" : purchase.email())
+        .arg("locale").arg(purchase.locale());
     return RedisClients.send(redis, set, timeoutMs)
         .compose(done -> RedisClients.send(redis, Request.cmd(Command.EXPIRE).arg(key(purchase.sessionId()))
             .arg(TTL_SECONDS), timeoutMs))
@@ -55,8 +68,15 @@ public final class PendingPurchases {
       }
       String packageId = text(fields, "package");
       return new Purchase(sessionId, text(fields, "account"), packageId.isEmpty() ? null : packageId,
-          fields.get("credits").toLong(), fields.get("bonus").toLong(), fields.get("price").toLong());
+          fields.get("credits").toLong(), fields.get("bonus").toLong(), fields.get("price").toLong(),
+          text(fields, "currency"), text(fields, "email"), text(fields, "locale"));
     });
+  }
+
+  /** Who paid, as Checkout has it (customer_details.email): the "credits bought" e-mail goes there. */
+  public Future<Void> payer(String sessionId, String email) {
+    return RedisClients.send(redis, Request.cmd(Command.HSET).arg(key(sessionId)).arg("email").arg(email), timeoutMs)
+        .mapEmpty();
   }
 
   private static String text(Response fields, String name) {

@@ -118,6 +118,27 @@ class CreditsPurchaseTest {
     return seen.future().eventually(() -> consumer.unregister());
   }
 
+  /** Completes at the outbox's first try of this cause with this outcome: call before the cause. */
+  private static Future<JsonObject> mailAttempt(String cause, String outcome) {
+    Promise<JsonObject> seen = Promise.promise();
+    MessageConsumer<JsonObject> consumer = genpay.engine.vertx().eventBus().localConsumer(Addresses.MAIL_ATTEMPTED);
+    consumer.handler(message -> {
+      if (cause.equals(message.body().getString("cause")) && outcome.equals(message.body().getString("outcome"))) {
+        seen.tryComplete(message.body());
+      }
+    });
+    await(consumer.completion());
+    return seen.future().eventually(() -> consumer.unregister());
+  }
+
+  /** Messages in the sandbox mailbox to this address whose subject contains the words. */
+  private static List<JsonObject> mails(String to, String subjectPart) {
+    JsonArray messages = await(genpay.http.get("/sandbox/mail/api/messages").send()).bodyAsJsonArray();
+    return messages.stream().map(JsonObject.class::cast)
+        .filter(message -> to.equals(message.getString("to")) && message.getString("subject").contains(subjectPart))
+        .toList();
+  }
+
   private static Future<HttpResponse<Buffer>> webhook(String type, JsonObject session) {
     String payload = new JsonObject().put("id", "evt_test_" + System.nanoTime() + SEQUENCE.incrementAndGet())
         .put("object", "event").put("type", type).put("api_version", "2025-01-27.acacia")
@@ -166,6 +187,7 @@ class CreditsPurchaseTest {
     assertEquals("waiting", early.bodyAsJsonObject().getString("outcome"));
 
     Future<JsonObject> bonus = ledgerWrite(accountId, "bonus");
+    Future<JsonObject> mailed = mailAttempt("credits-bought:" + sessionId, "sent");
     HttpResponse<Buffer> paid = genpay.clickOnCheckoutPage(sessionId, "paid");
     assertEquals(303, paid.statusCode());
     assertEquals(origin + "/de/credits?checkout=" + sessionId, paid.getHeader("Location"));
@@ -173,6 +195,12 @@ class CreditsPurchaseTest {
     assertEquals(115.0, account(buyer).getDouble("balance"));
     JsonObject completed = atStripe(sessionId);
     assertEquals(buyer.email(), completed.getJsonObject("customer_details").getString("email"));
+    await(mailed);
+    List<JsonObject> receipts = mails(buyer.email(), "Credits gekauft");
+    assertEquals(1, receipts.size(), "one German receipt");
+    assertTrue(receipts.get(0).getString("text").contains("100 Credits und 5 Bonus-Credits"),
+        receipts.get(0).getString("text"));
+    Future<JsonObject> resent = mailAttempt("credits-bought:" + sessionId, "already-sent");
 
     // Stripe repeats itself, twice at once, while the credits page syncs: still granted once.
     List<Future<HttpResponse<Buffer>>> again = List.of(webhook("checkout.session.completed", completed),
@@ -187,6 +215,8 @@ class CreditsPurchaseTest {
     List<JsonObject> granted = entries(accountId).stream()
         .filter(entry -> sessionId.equals(entry.getString("source_id"))).toList();
     assertEquals(2, granted.size(), granted.toString());
+    await(resent);
+    assertEquals(1, mails(buyer.email(), "Credits gekauft").size(), "the receipt went once");
 
     // Another account cannot sync (or learn of) this purchase.
     assertProblem(sync(signIn(), sessionId), 404);
@@ -221,8 +251,14 @@ class CreditsPurchaseTest {
     assertEquals("75", open.getJsonObject("metadata").getString("credits"));
     assertEquals("0", open.getJsonObject("metadata").getString("bonus"));
     Future<JsonObject> purchase = ledgerWrite(accountId, "purchase");
-    assertEquals(303, genpay.clickOnCheckoutPage(sessionId, "paid").statusCode());
+    Future<JsonObject> mailed = mailAttempt("credits-bought:" + sessionId, "sent");
+    String payer = "payer." + System.nanoTime() + "@example.test";
+    assertEquals(303, genpay.payOnCheckoutPage(sessionId, payer).statusCode());
     assertEquals(85.0, await(purchase).getDouble("balance"));
+    await(mailed);
+    List<JsonObject> receipts = mails(payer, "75 credits bought");
+    assertEquals(1, receipts.size(), "the receipt goes to whoever Checkout says paid");
+    assertTrue(receipts.get(0).getString("text").contains("$7.50"), receipts.get(0).getString("text"));
     assertEquals("already-granted", sync(buyer, sessionId).bodyAsJsonObject().getString("outcome"));
     assertEquals(85.0, account(buyer).getDouble("balance"));
   }
