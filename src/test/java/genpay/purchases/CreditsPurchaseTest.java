@@ -264,6 +264,29 @@ class CreditsPurchaseTest {
   }
 
   @Test
+  void aSessionThatIsNotThePurchaseRememberedGrantsNothing() {
+    Buyer buyer = signIn();
+    Buyer other = signIn();
+    String otherId = account(other).getString("id");
+    account(buyer);
+    String sessionId = buy(buyer, new JsonObject().put("package", "pro")).bodyAsJsonObject().getString("sessionId");
+    JsonObject paid = atStripe(sessionId).put("status", "complete").put("payment_status", "paid");
+    // The webhook answers once the grant is decided: what the balance says afterwards is final.
+    List<JsonObject> forged = List.of(
+        paid.copy().put("client_reference_id", otherId)
+            .put("metadata", paid.getJsonObject("metadata").copy().put("account_id", otherId)),
+        paid.copy().put("amount_total", 1L),
+        paid.copy().put("id", "cs_test_neverSoldByThisEngine" + System.nanoTime()));
+    for (JsonObject session : forged) {
+      HttpResponse<Buffer> answered = await(webhook("checkout.session.completed", session));
+      assertEquals(200, answered.statusCode(), answered.bodyAsString());
+    }
+    assertEquals(10.0, account(buyer).getDouble("balance"));
+    assertEquals(10.0, account(other).getDouble("balance"));
+    assertEquals("waiting", sync(buyer, sessionId).bodyAsJsonObject().getString("outcome"), "still unpaid at Stripe");
+  }
+
+  @Test
   void aDeclinedPaymentGrantsNothing() {
     Buyer buyer = signIn();
     String sessionId = buy(buyer, new JsonObject().put("package", "starter")).bodyAsJsonObject().getString("sessionId");
