@@ -6,6 +6,7 @@ import genpay.generation.GenerationWorkerVerticle;
 import genpay.mail.MailVerticle;
 import genpay.push.PushMetrics;
 import genpay.credits.CreditsVerticle;
+import genpay.purchases.CreditPurchaseVerticle;
 import genpay.push.PushVerticle;
 import genpay.refunds.RefundVerticle;
 import genpay.sessions.SessionStoreVerticle;
@@ -65,6 +66,7 @@ public final class MainVerticle extends VerticleBase {
         .compose(id -> vertx.deployVerticle(() -> new CreditsVerticle(settings), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("credits: ledger ready ({} plan(s), {} package(s))", settings.credits().plans().size(),
             settings.credits().packages().size()))
+        .compose(id -> vertx.deployVerticle(() -> new CreditPurchaseVerticle(settings), new DeploymentOptions()))
         .compose(id -> vertx.deployVerticle(() -> new RefundVerticle(settings, registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("refunds: failed and timed-out videos of card orders are refunded (retried every {} s)",
             settings.refundRetrySeconds()))

@@ -70,6 +70,8 @@ public final class Addresses {
 
   /** Create a Checkout Session at Stripe (worker verticle). */
   public static final String STRIPE_CHECKOUT_CREATE = "stripe.checkout.create";
+  /** Create a Checkout Session for a credits purchase at Stripe (worker verticle): {@link genpay.stripe.CreditsCheckoutCommand}. */
+  public static final String STRIPE_CREDITS_CHECKOUT_CREATE = "stripe.credits.checkout.create";
   /** Retrieve a Checkout Session from Stripe (worker verticle). */
   public static final String STRIPE_CHECKOUT_RETRIEVE = "stripe.checkout.retrieve";
   /** Expire an open Checkout Session at Stripe (worker verticle). */
@@ -102,6 +104,28 @@ public final class Addresses {
   public static final String CREDITS_USAGE_MODELS = "credits.usage.models";
   /** Local-only notice after each applied (not repeated) write: {@code {accountId, type, balance, entryId}}. */
   public static final String CREDITS_CHANGED = "credits.changed";
+
+  /*
+   * Buying credits (genpay.purchases.CreditPurchaseVerticle). Each replies or fails coded like the others
+   * (400 bad input, 404 unknown purchase, 502 Stripe refused, 503 unavailable).
+   */
+  /**
+   * Open a Checkout Session for a purchase and remember it: {@code {accountId, email, locale, package?,
+   * creditsAmount?}} → {@code {sessionId, url}}.
+   */
+  public static final String PURCHASES_CHECKOUT = "purchases.checkout";
+  /**
+   * Apply what Stripe says of a credits Checkout Session (its raw JSON, as a webhook carries it): {@code {session}}
+   * → {@code {outcome: granted|already-granted|waiting|unknown|mismatch, balance?}}.
+   */
+  public static final String PURCHASES_APPLY = "purchases.apply";
+  /**
+   * One purchase as remembered, for its e-mail: {@code {sessionId}} → {@code {sessionId, accountId, packageId,
+   * credits, bonus, priceCents, currency, email, locale}}; 404 when unknown.
+   */
+  public static final String PURCHASES_GET = "purchases.get";
+  /** Ask Stripe about one purchase of an account and apply it: {@code {accountId, sessionId}}; 404 if not its own. */
+  public static final String PURCHASES_SYNC = "purchases.sync";
 
   private Addresses() {
   }

@@ -34,7 +34,25 @@ public final class CauseRenderer {
     if (cause.startsWith(MailOutbox.ORDER_ENDED)) {
       return orderEnded(cause.substring(MailOutbox.ORDER_ENDED.length()));
     }
+    if (cause.startsWith(MailOutbox.CREDITS_BOUGHT)) {
+      return creditsBought(cause.substring(MailOutbox.CREDITS_BOUGHT.length()));
+    }
     return Future.succeededFuture(Rendered.drop("no message for this kind of cause"));
+  }
+
+  private Future<Rendered> creditsBought(String sessionId) {
+    return bus.<JsonObject>request(Addresses.PURCHASES_GET, new JsonObject().put("sessionId", sessionId), READ)
+        .map(reply -> {
+          JsonObject purchase = reply.body();
+          String email = purchase.getString("email", "").trim();
+          if (!ADDRESS.matcher(email).matches()) {
+            return Rendered.drop("the purchase has no e-mail address a mail server would take");
+          }
+          return Rendered.of(MailTemplates.creditsBought(email, purchase.getString("locale"), purchase, appUrl));
+        })
+        .recover(failure -> BusReplies.isNotFound(failure)
+            ? Future.succeededFuture(Rendered.drop("the purchase is gone"))
+            : Future.failedFuture(failure));
   }
 
   private Future<Rendered> orderEnded(String sessionId) {

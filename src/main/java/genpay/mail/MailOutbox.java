@@ -25,6 +25,8 @@ public final class MailOutbox {
   /** Long enough that any repeat of a cause (a replayed script, a resend) finds it sent. */
   public static final long SENT_TTL_SECONDS = 30L * 24 * 3600;
   public static final String ORDER_ENDED = "order-ended:";
+  /** {@code credits-bought:{checkout session id}}: queued once a credits purchase is granted. */
+  public static final String CREDITS_BOUGHT = "credits-bought:";
 
   private static final LuaScript CLAIM = LuaScript.fromResources("/lua/mail_claim.lua");
   private static final LuaScript SENT = LuaScript.fromResources("/lua/mail_sent.lua");

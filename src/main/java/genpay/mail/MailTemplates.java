@@ -62,6 +62,43 @@ public final class MailTemplates {
         html(words, subject, intro, lines, orderLink, sessionId));
   }
 
+  /**
+   * A credits purchase was granted: {@code purchase} as {@code purchases.get} gives it (credits and bonus in
+   * hundredths, price in cents). English or German.
+   */
+  public static Mail creditsBought(String to, String locale, JsonObject purchase, String appUrl) {
+    String pathLocale = locale != null && LOCALE.matcher(locale).matches() ? locale : "en";
+    boolean german = pathLocale.startsWith("de");
+    Locale format = german ? Locale.forLanguageTag(pathLocale) : Locale.forLanguageTag("en-US");
+    String credits = BigDecimal.valueOf(purchase.getLong("credits", 0L), 2).stripTrailingZeros().toPlainString();
+    long bonusHundredths = purchase.getLong("bonus", 0L);
+    String bonus = BigDecimal.valueOf(bonusHundredths, 2).stripTrailingZeros().toPlainString();
+    String price = money(purchase.getLong("priceCents", 0L), purchase.getString("currency"), format);
+    String link = appUrl + "/" + pathLocale + "/credits";
+    String subject = german ? credits + " Credits gekauft" : credits + " credits bought";
+    String intro = german
+        ? "Danke für Ihren Kauf: " + credits + " Credits" + (bonusHundredths > 0 ? " und " + bonus + " Bonus-Credits" : "")
+            + " für " + price + " sind Ihrem Konto gutgeschrieben."
+        : "Thank you for your purchase: " + credits + " credits" + (bonusHundredths > 0 ? " and " + bonus
+            + " bonus credits" : "") + " for " + price + " are now in your account.";
+    String never = german ? "Gekaufte Credits verfallen nicht." : "Purchased credits never expire.";
+    String see = german ? "Ihr Guthaben" : "Your balance";
+    String reference = (german ? "Referenz: " : "Reference: ") + purchase.getString("sessionId", "");
+    String text = intro + "\n\n" + never + "\n\n" + see + ": " + link + "\n\n" + reference + "\n";
+    String html = """
+        <!doctype html>
+        <html lang="%s"><head><meta charset="utf-8"><title>%s</title></head>
+        <body style="font-family:system-ui,sans-serif;color:#1a1a2e;max-width:36rem">
+        <p>%s</p>
+        <p>%s</p>
+        <p><a href="%s">%s</a></p>
+        <p style="color:#666">%s</p>
+        </body></html>
+        """.formatted(german ? "de" : "en", escape(subject), escape(intro), escape(never), escape(link), escape(see),
+        escape(reference));
+    return new Mail(to, subject, text, html);
+  }
+
   /** The sign-in link ({@code {APP_URL}/auth/verify?token=…}), in English or German. */
   public static Mail signIn(String to, String locale, String link) {
     String pathLocale = locale != null && LOCALE.matcher(locale).matches() ? locale : "en";

@@ -65,6 +65,47 @@ public final class CheckoutGateway {
         .put("currency", session.getCurrency());
   }
 
+  /**
+   * Opens a Checkout Session for a credits purchase ({@link CreditsCheckoutCommand}): an ad-hoc price of the
+   * package or custom amount, the account in client_reference_id and metadata. The grant trusts the pending
+   * purchase the engine stored, never this metadata alone. A Stripe customer per account comes with
+   * subscriptions; until then the account's e-mail prefills Checkout.
+   */
+  public JsonObject createCredits(CreditsCheckoutCommand command) {
+    SessionCreateParams.Builder builder = SessionCreateParams.builder()
+        .setMode(SessionCreateParams.Mode.PAYMENT)
+        .setSuccessUrl(settings.appUrl() + "/" + command.locale() + "/credits?checkout={CHECKOUT_SESSION_ID}")
+        .setCancelUrl(settings.appUrl() + "/" + command.locale() + "/credits/buy")
+        .setClientReferenceId(command.accountId())
+        .setCustomerEmail(command.email())
+        .addLineItem(SessionCreateParams.LineItem.builder()
+            .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
+                .setCurrency(settings.priceCurrency())
+                .setUnitAmount(command.priceCents())
+                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                    .setName(command.productName()).build())
+                .build())
+            .setQuantity(1L).build())
+        .putMetadata("kind", CreditsCheckoutCommand.KIND)
+        .putMetadata("account_id", command.accountId())
+        .putMetadata("bonus", command.bonusText());
+    if (command.packageId() != null) {
+      builder.putMetadata("package", command.packageId());
+    } else {
+      builder.putMetadata("credits", command.creditsText());
+    }
+    RequestOptions options = RequestOptions.builder().setIdempotencyKey(command.idempotencyKey()).build();
+    Session session = call("create credits checkout session",
+        () -> client.v1().checkout().sessions().create(builder.build(), options));
+    LOG.info("session {}: credits checkout session created at Stripe{}", session.getId(),
+        settings.stripeSandbox() ? " (sandbox)" : "");
+    return new JsonObject()
+        .put("sessionId", session.getId())
+        .put("url", session.getUrl())
+        .put("amountTotal", session.getAmountTotal() == null ? 0L : session.getAmountTotal())
+        .put("currency", session.getCurrency());
+  }
+
   /** The session as Stripe has it now, as Stripe's raw JSON (read the same way as a webhook's object). */
   public JsonObject retrieve(String sessionId) {
     Session session = call("retrieve " + sessionId, () -> client.v1().checkout().sessions().retrieve(sessionId));

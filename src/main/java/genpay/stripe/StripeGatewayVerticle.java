@@ -24,6 +24,9 @@ public final class StripeGatewayVerticle extends VerticleBase {
     return Future.all(
         bus.<JsonObject>localConsumer(Addresses.STRIPE_CHECKOUT_CREATE,
             answering(body -> Future.succeededFuture(gateway.create(CheckoutCommand.fromJson(body))))).completion(),
+        bus.<JsonObject>localConsumer(Addresses.STRIPE_CREDITS_CHECKOUT_CREATE,
+            answering(body -> Future.succeededFuture(gateway.createCredits(CreditsCheckoutCommand.fromJson(body)))))
+            .completion(),
         bus.<JsonObject>localConsumer(Addresses.STRIPE_CHECKOUT_RETRIEVE,
             answering(body -> Future.succeededFuture(gateway.retrieve(body.getString("sessionId"))))).completion(),
         bus.<JsonObject>localConsumer(Addresses.STRIPE_CHECKOUT_EXPIRE,

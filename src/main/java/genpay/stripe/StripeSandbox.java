@@ -69,10 +69,7 @@ public final class StripeSandbox {
     if (!"payment".equals(mode)) {
       throw SandboxError.invalid("parameter_invalid_string", "The sandbox supports mode=payment only.");
     }
-    String price = form.getOrDefault("line_items[0][price]", "");
-    if (!settings.stripePriceId().equals(price)) {
-      throw SandboxError.missing("price", price);
-    }
+    LinePrice line = linePrice(form);
     long quantity = parseQuantity(form.getOrDefault("line_items[0][quantity]", "1"));
     String successUrl = required(form, "success_url");
     String cancelUrl = required(form, "cancel_url");
@@ -87,12 +84,13 @@ public final class StripeSandbox {
     JsonObject body = new JsonObject()
         .put("id", id)
         .put("object", "checkout.session")
-        .put("amount_subtotal", settings.priceAmount() * quantity)
-        .put("amount_total", settings.priceAmount() * quantity)
-        .put("currency", settings.priceCurrency())
+        .put("amount_subtotal", line.unitAmount() * quantity)
+        .put("amount_total", line.unitAmount() * quantity)
+        .put("currency", line.currency())
         .put("cancel_url", cancelUrl)
         .put("success_url", successUrl)
         .put("client_reference_id", form.get("client_reference_id"))
+        .put("customer_email", form.get("customer_email"))
         .put("created", now)
         .put("expires_at", now + OPEN_SECONDS)
         .put("livemode", false)
@@ -113,6 +111,40 @@ public final class StripeSandbox {
           }
           return retrieve(created.get(1).toString());
         });
+  }
+
+  private record LinePrice(long unitAmount, String currency) {
+  }
+
+  /**
+   * The configured price by id, or an ad-hoc {@code price_data} (credits packages): unit_amount and currency,
+   * with a product name, as Stripe requires.
+   */
+  private LinePrice linePrice(Map<String, String> form) {
+    String dataPrefix = "line_items[0][price_data]";
+    if (!form.containsKey("line_items[0][price]") && form.containsKey(dataPrefix + "[unit_amount]")) {
+      long unitAmount;
+      try {
+        unitAmount = Long.parseLong(form.get(dataPrefix + "[unit_amount]"));
+      } catch (NumberFormatException e) {
+        unitAmount = -1;
+      }
+      if (unitAmount < 1) {
+        throw SandboxError.invalid("parameter_invalid_integer",
+            "Invalid integer: " + form.get(dataPrefix + "[unit_amount]"));
+      }
+      String currency = form.getOrDefault(dataPrefix + "[currency]", "");
+      if (!currency.matches("^[a-z]{3}$")) {
+        throw SandboxError.invalid("parameter_missing", "Missing required param: line_items[0][price_data][currency].");
+      }
+      required(form, dataPrefix + "[product_data][name]");
+      return new LinePrice(unitAmount, currency);
+    }
+    String price = form.getOrDefault("line_items[0][price]", "");
+    if (!settings.stripePriceId().equals(price)) {
+      throw SandboxError.missing("price", price);
+    }
+    return new LinePrice(settings.priceAmount(), settings.priceCurrency());
   }
 
   static String idempotencyKey(String key) {
@@ -269,11 +301,14 @@ public final class StripeSandbox {
   private static JsonObject render(Response fields) {
     JsonObject session = new JsonObject(fields.get("body").toString());
     String paymentIntent = fields.get("payment_intent").toString();
-    Response email = fields.get("email");
+    Response typed = fields.get("email");
+    String status = fields.get("status").toString();
+    // The e-mail typed on the pay page, else the one given at creation: Stripe shows either once paid.
+    String email = typed != null && !typed.toString().isEmpty() ? typed.toString()
+        : "complete".equals(status) ? session.getString("customer_email") : null;
     return session
-        .put("customer_details", email == null || email.toString().isEmpty() ? null
-            : new JsonObject().put("email", email.toString()))
-        .put("status", fields.get("status").toString())
+        .put("customer_details", email == null || email.isEmpty() ? null : new JsonObject().put("email", email))
+        .put("status", status)
         .put("payment_status", fields.get("payment_status").toString())
         .put("payment_intent", paymentIntent.isEmpty() ? null : paymentIntent);
   }

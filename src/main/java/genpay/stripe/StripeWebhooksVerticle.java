@@ -68,6 +68,9 @@ public final class StripeWebhooksVerticle extends VerticleBase {
     if (RefundEvents.handled(event.type())) {
       return receiveRefunds(event);
     }
+    if (CreditsCheckoutCommand.KIND.equals(creditsKind(event))) {
+      return receiveCredits(event);
+    }
     if (!SessionAction.handled(event.type())) {
       LOG.debug("webhook {} of type {} ignored", event.id(), event.type());
       count(event.type(), "ignored");
@@ -100,6 +103,40 @@ public final class StripeWebhooksVerticle extends VerticleBase {
             return Future.succeededFuture(answer(200, null));
           }
           LOG.warn("session {}: webhook {} not stored, Stripe will retry: {}", sessionId, event.id(),
+              failure.getMessage());
+          count(event.type(), "unavailable");
+          return Future.succeededFuture(answer(503, "not stored"));
+        });
+  }
+
+  /** metadata.kind of a checkout.session event's session, or null. */
+  private static String creditsKind(WebhookEvent event) {
+    if (event.checkoutSessionId() == null || !(event.object().getValue("metadata") instanceof JsonObject metadata)) {
+      return null;
+    }
+    return metadata.getValue("kind") instanceof String kind ? kind : null;
+  }
+
+  /**
+   * A credits purchase, never an order: paid (at once or later) grants it once; other events of it change
+   * nothing (an unpaid purchase simply stays ungranted). 503 until the grant is stored, so Stripe retries.
+   */
+  private Future<JsonObject> receiveCredits(WebhookEvent event) {
+    String sessionId = event.checkoutSessionId();
+    if (!"checkout.session.completed".equals(event.type())
+        && !"checkout.session.async_payment_succeeded".equals(event.type())) {
+      count(event.type(), "ignored");
+      return Future.succeededFuture(answer(200, null));
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.PURCHASES_APPLY, new JsonObject().put("session", event.object()))
+        .map(reply -> {
+          String outcome = reply.body().getString("outcome");
+          LOG.info("purchase {}: webhook {} {}: {}", sessionId, event.id(), event.type(), outcome);
+          count(event.type(), "credits_" + outcome);
+          return answer(200, null);
+        })
+        .recover(failure -> {
+          LOG.warn("purchase {}: webhook {} not stored, Stripe will retry: {}", sessionId, event.id(),
               failure.getMessage());
           count(event.type(), "unavailable");
           return Future.succeededFuture(answer(503, "not stored"));

@@ -8,6 +8,7 @@ import genpay.generation.ProviderSandbox;
 import genpay.generation.ProviderSandboxRoutes;
 import genpay.mail.SandboxMailRoutes;
 import genpay.mail.SandboxMailbox;
+import genpay.purchases.PurchaseRoutes;
 import genpay.push.SseHandler;
 import genpay.push.StreamHub;
 import genpay.stripe.StripeSandbox;
@@ -51,6 +52,7 @@ public final class ApiRouter {
 
     // First of the /api/ routes: its auth handler must see every request before the others do.
     accounts.mount(router);
+    PurchaseRoutes.mount(router, settings, bus);
 
     JsonObject config = publicConfig(settings);
     router.get("/api/config").handler(ctx -> json(ctx, 200, config));
