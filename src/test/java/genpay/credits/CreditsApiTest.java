@@ -19,10 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static genpay.ProblemAssert.assertProblem;
 import static genpay.TestEngine.await;
@@ -33,8 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The credits API, the account stream and the credits pages, on a real engine over HTTP; credits granted over the bus. */
 class CreditsApiTest {
 
-  private static final Pattern LINK = Pattern.compile("/auth/verify\\?token=([A-Za-z0-9_-]{43})");
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static TestEngine genpay;
 
   @BeforeAll
@@ -45,34 +40,6 @@ class CreditsApiTest {
   @AfterAll
   static void stop() {
     genpay.close();
-  }
-
-  /** Signs a new account in through the sandbox mailbox; returns its session cookie value. */
-  static String signIn(TestEngine engine) {
-    String email = "credits." + SEQUENCE.incrementAndGet() + "x" + System.nanoTime() + "@example.test";
-    int n = SEQUENCE.incrementAndGet();
-    HttpResponse<Buffer> asked = await(engine.http.post("/api/auth/email-link")
-        .putHeader("X-Forwarded-For", "10.9." + (n / 256 % 256) + "." + (n % 256))
-        .sendJsonObject(new JsonObject().put("email", email)));
-    assertEquals(202, asked.statusCode(), asked.bodyAsString());
-    JsonArray messages = await(engine.http.get("/sandbox/mail/api/messages").send()).bodyAsJsonArray();
-    String token = null;
-    for (int i = 0; i < messages.size() && token == null; i++) {
-      JsonObject message = messages.getJsonObject(i);
-      Matcher link = LINK.matcher(message.getString("text"));
-      if (email.equals(message.getString("to")) && link.find()) {
-        token = link.group(1);
-      }
-    }
-    assertTrue(token != null, "a sign-in mail to " + email);
-    HttpResponse<Buffer> verified = await(engine.http.get("/auth/verify?token=" + token).send());
-    assertEquals(303, verified.statusCode());
-    for (String cookie : verified.cookies()) {
-      if (cookie.startsWith("gp_session=")) {
-        return cookie.substring("gp_session=".length(), cookie.indexOf(';'));
-      }
-    }
-    throw new AssertionError("no session cookie");
   }
 
   private static HttpResponse<Buffer> get(String path, String session) {
@@ -152,7 +119,7 @@ class CreditsApiTest {
 
   @Test
   void balanceShowsEveryBucketAndThePlan() {
-    String session = signIn(genpay);
+    String session = SignIns.signIn(genpay);
     String account = accountId(session);
     grant(account, "purchase", 12.5, "cs_test_bal" + System.nanoTime(), "50 credits");
     JsonObject balance = getJson("/api/credits/balance", session);
@@ -172,7 +139,7 @@ class CreditsApiTest {
 
   @Test
   void transactionsPageFilterAndSearch() {
-    String session = signIn(genpay);
+    String session = SignIns.signIn(genpay);
     String account = accountId(session);
     String tag = "t" + System.nanoTime();
     grant(account, "purchase", 100, "cs_test_a" + tag, "pack " + tag);
@@ -210,7 +177,7 @@ class CreditsApiTest {
 
   @Test
   void csvExportQuotesAndFilters() {
-    String session = signIn(genpay);
+    String session = SignIns.signIn(genpay);
     String account = accountId(session);
     grant(account, "adjustment", 3, "op_" + System.nanoTime(), "say \"hi\", then\nleave");
     grant(account, "adjustment", 1, "op2_" + System.nanoTime(), "=HYPERLINK(\"x\")");
@@ -231,7 +198,7 @@ class CreditsApiTest {
 
   @Test
   void usageSummaryDailyAndModels() {
-    String session = signIn(genpay);
+    String session = SignIns.signIn(genpay);
     String account = accountId(session);
     spend(account, 2.5, "ord_u" + System.nanoTime(), "model-a");
     JsonObject summary = getJson("/api/credits/usage/summary", session);
@@ -259,7 +226,7 @@ class CreditsApiTest {
 
   @Test
   void accountStreamSendsTheBalanceThenEachChange() {
-    String session = signIn(genpay);
+    String session = SignIns.signIn(genpay);
     String account = accountId(session);
     HttpClient client = genpay.engine.vertx().createHttpClient();
     Events events = await(Events.open(client, genpay.port, "/api/events/account", session));
