@@ -74,6 +74,28 @@ class CreditsInBrowserTest {
     assertTrue(foreign.isEmpty(), "every request stays on the engine: " + foreign);
   }
 
+  @Test
+  void accountPlansAndBuyPagesRenderTheirData() throws Exception {
+    browser.go(origin + "/auth/verify?token=" + SignIns.linkToken(genpay));
+    browser.go(origin + "/en/account");
+    browser.awaitScript(AWAIT_TEXT, "#acct-plan", "free");
+    assertEquals(Boolean.FALSE, browser.run("return document.getElementById('keys-locked').hidden;"),
+        "the free plan is told API keys need another plan");
+    assertTrue(browser.run("return document.getElementById('acct-email').textContent;").toString()
+        .endsWith("@example.test"));
+
+    browser.go(origin + "/en/plans");
+    browser.awaitScript(AWAIT_TEXT, "#plan-cards .card:nth-child(2) .price", "$29.00 / month");
+    browser.click("input[value=yearly]");
+    browser.awaitScript(AWAIT_TEXT, "#plan-cards .card:nth-child(2) .price", "$290.00 / year");
+    assertEquals(11, ((Number) browser.run("return document.querySelectorAll('#compare tbody tr').length;")).intValue());
+
+    browser.go(origin + "/en/credits/buy");
+    browser.awaitScript(AWAIT_TEXT, "#packages .card:nth-child(2) .price", "$9.00");
+    assertEquals(6, ((Number) browser.run("return document.querySelectorAll('#packages .card').length;")).intValue());
+    browser.screenshot(Path.of("target", "screenshots", "credits-buy.png"));
+  }
+
   /** The browser's account id, asked by the page itself (the cookie is HttpOnly). */
   private static String accountOfBrowser() {
     Object id = browser.awaitScript("""
