@@ -62,11 +62,6 @@ public final class AccountStreams {
     refresh(accountId, null);
   }
 
-  int open(String accountId) {
-    List<Reader> readers = byAccount.get(accountId);
-    return readers == null ? 0 : readers.size();
-  }
-
   private void changed(JsonObject change) {
     String accountId = change.getString("accountId");
     if (accountId != null && byAccount.containsKey(accountId)) {
