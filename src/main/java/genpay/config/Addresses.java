@@ -2,7 +2,8 @@ package genpay.config;
 
 /**
  * Every event-bus address of the engine, in one place. Commands are served by local consumers, so a node
- * answers its own requests; only {@code status.changed} crosses the cluster, one publish per change.
+ * answers its own requests; only {@code status.changed} and {@code credits.changed.cluster} cross the cluster,
+ * one publish per change.
  */
 public final class Addresses {
 
@@ -104,6 +105,13 @@ public final class Addresses {
   public static final String CREDITS_USAGE_MODELS = "credits.usage.models";
   /** Local-only notice after each applied (not repeated) write: {@code {accountId, type, balance, entryId}}. */
   public static final String CREDITS_CHANGED = "credits.changed";
+  /**
+   * Cluster-wide, one publish per applied ledger write (same JSON as {@link #CREDITS_CHANGED}): an account's live
+   * stream may be open on another node than the one that wrote. One consumer per node (PushVerticle).
+   */
+  public static final String CREDITS_CHANGED_CLUSTER = "credits.changed.cluster";
+  /** Local: a node's copy of {@link #CREDITS_CHANGED_CLUSTER}, fanned out by each HTTP instance to its account streams. */
+  public static final String ACCOUNT_PUSH_DELIVER = "push.account.deliver";
 
   /*
    * Buying credits (genpay.purchases.CreditPurchaseVerticle). Each replies or fails coded like the others

@@ -57,9 +57,12 @@ public final class CreditsVerticle extends VerticleBase {
   private Function<JsonObject, Future<JsonObject>> noticed(String kind, Function<JsonObject, Future<JsonObject>> write) {
     return body -> write.apply(body).onSuccess(reply -> {
       if ("applied".equals(reply.getString("status")) && !reply.getBoolean("duplicate", false)) {
-        vertx.eventBus().publish(Addresses.CREDITS_CHANGED, new JsonObject().put("accountId", body.getString("accountId"))
+        JsonObject change = new JsonObject().put("accountId", body.getString("accountId"))
             .put("type", "grant".equals(kind) ? body.getString("type") : kind).put("balance", reply.getValue("balance"))
-            .put("entryId", reply.getString("entryId")), LOCAL);
+            .put("entryId", reply.getString("entryId"));
+        vertx.eventBus().publish(Addresses.CREDITS_CHANGED, change, LOCAL);
+        // The account's stream may be open on any node.
+        vertx.eventBus().publish(Addresses.CREDITS_CHANGED_CLUSTER, change);
       }
     });
   }

@@ -8,7 +8,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The node's one consumer of the cluster-wide {@code status.changed}: it hands each change to this node's
+ * The node's one consumer of the cluster-wide {@code status.changed} (and {@code credits.changed.cluster}): it hands each change to this node's
  * HTTP instances (local only), which fan it out to their streams by id. However many browsers watch,
  * the cluster sees one registration per node.
  */
@@ -25,9 +25,12 @@ public final class PushVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var changes = registry.counter("genpay.push.changes");
-    return vertx.eventBus().<JsonObject>consumer(Addresses.STATUS_CHANGED, change -> {
+    var orders = vertx.eventBus().<JsonObject>consumer(Addresses.STATUS_CHANGED, change -> {
       changes.increment();
       vertx.eventBus().publish(Addresses.PUSH_DELIVER, change.body(), LOCAL);
     }).completion();
+    var ledger = vertx.eventBus().<JsonObject>consumer(Addresses.CREDITS_CHANGED_CLUSTER,
+        change -> vertx.eventBus().publish(Addresses.ACCOUNT_PUSH_DELIVER, change.body(), LOCAL)).completion();
+    return Future.all(orders, ledger);
   }
 }

@@ -4,6 +4,8 @@ import genpay.accounts.AccountRoutes;
 import genpay.config.Addresses;
 import genpay.config.ClusterStatus;
 import genpay.config.Settings;
+import genpay.credits.AccountStreams;
+import genpay.credits.CreditsRoutes;
 import genpay.generation.ProviderSandbox;
 import genpay.generation.ProviderSandboxRoutes;
 import genpay.mail.SandboxMailRoutes;
@@ -53,6 +55,7 @@ public final class ApiRouter {
     // First of the /api/ routes: its auth handler must see every request before the others do.
     accounts.mount(router);
     PurchaseRoutes.mount(router, settings, bus);
+    new CreditsRoutes(settings, bus, java.time.Clock.systemUTC(), AccountStreams.start(vertx)).mount(router);
 
     JsonObject config = publicConfig(settings);
     router.get("/api/config").handler(ctx -> json(ctx, 200, config));

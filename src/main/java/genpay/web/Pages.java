@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The four pages: static HTML with what the page needs (price, limits, ids, sandbox or not) written in at
+ * The pages: static HTML with what the page needs (price, limits, ids, sandbox or not) written in at
  * serve time, so a page makes no API request of its own beyond its one stream or its one form post.
  */
 public final class Pages {
 
-  private static final List<String> NAMES = List.of("tool", "success", "file", "session");
+  private static final List<String> NAMES = List.of("tool", "success", "file", "session", "account", "credits", "history", "buy",
+      "plans");
   private static final String BANNER_START = "<p class=\"banner\" role=\"status\">";
   private static final String BOTH_SANDBOXES = "Sandbox mode: payments go to a built-in Stripe sandbox and videos "
       + "come from a built-in provider sandbox. No money moves.";
@@ -50,6 +51,8 @@ public final class Pages {
 
   public void mount(Router router) {
     router.get("/assets/*").handler(StaticHandler.create("web/assets").setMaxAgeSeconds(300));
+    // Libraries from their webjars on the classpath (uPlot for the usage chart): served here, never from a CDN.
+    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
     router.get("/").handler(ctx -> render(ctx, "tool", "en", new JsonObject()
         .put("toolSlug", CheckoutRequest.DEFAULT_TOOL_SLUG)));
     router.get("/:locale/tool/:toolSlug").handler(ctx -> page(ctx, "tool",
@@ -57,6 +60,11 @@ public final class Pages {
     router.get("/:locale/payment-success/:sessionId").handler(ctx -> withSessionId(ctx, "success"));
     router.get("/:locale/session/:sessionId").handler(ctx -> withSessionId(ctx, "session"));
     router.get("/:locale/session").handler(ctx -> page(ctx, "session", new JsonObject()));
+    router.get("/:locale/account").handler(ctx -> page(ctx, "account", new JsonObject()));
+    router.get("/:locale/credits").handler(ctx -> page(ctx, "credits", new JsonObject()));
+    router.get("/:locale/credits/history").handler(ctx -> page(ctx, "history", new JsonObject()));
+    router.get("/:locale/credits/buy").handler(ctx -> page(ctx, "buy", new JsonObject()));
+    router.get("/:locale/plans").handler(ctx -> page(ctx, "plans", new JsonObject()));
     router.get("/:locale/file/:fileId").handler(ctx -> {
       try {
         page(ctx, "file", new JsonObject().put("fileId", SessionIds.requireFileId(ctx.pathParam("fileId"))));
