@@ -192,6 +192,11 @@
         if (snapshot.change) { loadUsageAndRecent(); }
       });
       stream.onerror = function () { $('live').textContent = 'reconnecting…'; };
+      // Back from Stripe Checkout: ask once for the purchase, in case its webhook is late; the stream shows the grant.
+      var paid = new URLSearchParams(location.search).get('checkout');
+      if (paid && /^cs_(test|live)_[A-Za-z0-9]{1,200}$/.test(paid)) {
+        api('/api/payment/checkout/credits/' + paid + '/sync', 'POST', {}).catch(function () { /* the webhook grants */ });
+      }
     }, showError);
   }
 
