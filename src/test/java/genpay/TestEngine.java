@@ -130,6 +130,30 @@ public final class TestEngine implements AutoCloseable {
     return reached.future();
   }
 
+  /**
+   * The session snapshot of the first status.changed of an order with this prompt whose status is one of
+   * {@code statuses}: for orders whose id is made by the server (ord_…). Call it before ordering.
+   */
+  public Future<JsonObject> sessionOfPrompt(String prompt, String... statuses) {
+    List<String> wanted = List.of(statuses);
+    return sessionOfPrompt(prompt, session -> wanted.contains(session.getString("status")));
+  }
+
+  /** The same with any test of the snapshot. */
+  public Future<JsonObject> sessionOfPrompt(String prompt, java.util.function.Predicate<JsonObject> test) {
+    Promise<JsonObject> reached = Promise.promise();
+    MessageConsumer<JsonObject> consumer = engine.vertx().eventBus().consumer(Addresses.STATUS_CHANGED);
+    consumer.handler(message -> {
+      JsonObject session = message.body().getJsonObject("session");
+      if (prompt.equals(session.getString("prompt")) && test.test(session)) {
+        consumer.unregister();
+        reached.tryComplete(session);
+      }
+    });
+    await(consumer.completion());
+    return reached.future();
+  }
+
   /** Completes once this node's worker has acknowledged the jobs of all these files. */
   public Future<Void> acknowledged(Collection<String> fileIds) {
     Promise<Void> all = Promise.promise();
