@@ -134,7 +134,9 @@
       $('count').classList.toggle('over', count > page.maxPromptLength);
       $('total').textContent = money(page.price.amount * Number(quantity.value), page.price.currency);
       $('unit').textContent = '(' + money(page.price.amount, page.price.currency) + ' per video)';
+      $('pay-credits').textContent = 'Pay with ' + creditsText(page.creditCosts.video * Number(quantity.value));
     }
+    offerCredits(prompt, quantity);
     prompt.addEventListener('input', function () { fieldError('prompt', ''); update(); });
     quantity.addEventListener('change', function () { fieldError('quantity', ''); update(); });
     update();
@@ -165,6 +167,46 @@
         location.href = result.body.url;
       }).catch(function (problem) {
         $('submit').disabled = false;
+        if (problem && problem.field && $(problem.field + '-error')) {
+          fieldError(problem.field, problem.detail);
+        } else {
+          show($('error'), (problem && problem.detail) || 'Something went wrong. Please try again.');
+        }
+      });
+    });
+  }
+
+  function creditsText(amount) {
+    return Number(amount).toFixed(2).replace(/\.00$/, '') + ' credits';
+  }
+
+  // A signed-in account may pay with its credits beside the card: the order is made at once, no checkout.
+  function offerCredits(prompt, quantity) {
+    var button = $('pay-credits');
+    fetch('/api/account', { credentials: 'same-origin' }).then(function (response) {
+      if (!response.ok) { return; }
+      return response.json().then(function (account) {
+        button.title = 'Your balance: ' + creditsText(account.balance);
+        button.hidden = false;
+      });
+    }).catch(function () { /* signed out or offline: the card stays the only way */ });
+    button.addEventListener('click', function () {
+      show($('error'), '');
+      if (!prompt.value.trim()) { fieldError('prompt', 'Describe the video you want.'); return; }
+      button.disabled = true;
+      fetch('/api/generations', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'video', quantity: Number(quantity.value), prompt: prompt.value,
+          toolSlug: page.toolSlug, toolTitle: document.getElementById('title').textContent, locale: page.locale })
+      }).then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      }).then(function (result) {
+        if (!result.ok) { throw result.body; }
+        location.href = base + '/payment-success/' + result.body.orderId;
+      }).catch(function (problem) {
+        button.disabled = false;
         if (problem && problem.field && $(problem.field + '-error')) {
           fieldError(problem.field, problem.detail);
         } else {

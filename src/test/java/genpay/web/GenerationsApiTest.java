@@ -172,8 +172,10 @@ class GenerationsApiTest {
     assertTrue(stream.bodyAsString().contains("\"sessionId\":\"" + orderId + "\""), stream.bodyAsString());
     assertTrue(stream.bodyAsString().contains("\"status\":\"completed\""), stream.bodyAsString());
 
-    // And the order's page.
+    // And the order's page; the tool page offers credits at the configured cost (the button shows when signed in).
     assertEquals(200, await(genpay.http.get("/en/payment-success/" + orderId).send()).statusCode());
+    String tool = await(genpay.http.get("/en/tool/video-generator").send()).bodyAsString();
+    assertTrue(tool.contains("id=\"pay-credits\"") && tool.contains("\"creditCosts\":{\"video\":10.0"), tool);
   }
 
   @Test
