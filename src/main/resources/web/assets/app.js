@@ -181,15 +181,11 @@
   }
 
   // A signed-in account may pay with its credits beside the card: the order is made at once, no checkout.
+  // The session cookie is HttpOnly and a card purchase must cost no extra request, so the button is always
+  // there and a signed-out click is told to sign in.
   function offerCredits(prompt, quantity) {
     var button = $('pay-credits');
-    fetch('/api/account', { credentials: 'same-origin' }).then(function (response) {
-      if (!response.ok) { return; }
-      return response.json().then(function (account) {
-        button.title = 'Your balance: ' + creditsText(account.balance);
-        button.hidden = false;
-      });
-    }).catch(function () { /* signed out or offline: the card stays the only way */ });
+    button.hidden = false;
     button.addEventListener('click', function () {
       show($('error'), '');
       if (!prompt.value.trim()) { fieldError('prompt', 'Describe the video you want.'); return; }
@@ -207,7 +203,10 @@
         location.href = base + '/payment-success/' + result.body.orderId;
       }).catch(function (problem) {
         button.disabled = false;
-        if (problem && problem.field && $(problem.field + '-error')) {
+        if (problem && problem.status === 401) {
+          show($('error'), 'Sign in to pay with credits: ');
+          $('error').appendChild(el('a', { href: base + '/account', text: 'your account' }));
+        } else if (problem && problem.field && $(problem.field + '-error')) {
           fieldError(problem.field, problem.detail);
         } else {
           show($('error'), (problem && problem.detail) || 'Something went wrong. Please try again.');
