@@ -154,6 +154,30 @@ public final class TestEngine implements AutoCloseable {
     return reached.future();
   }
 
+  /**
+   * Asks for a sign-in link for {@code email} (from {@code ip}, seen as the client when 127.0.0.1 is a trusted
+   * proxy) and answers its path, {@code /auth/verify?token=…}, read from the sandbox mailbox.
+   */
+  public String signInPath(String email, String ip) {
+    HttpResponse<Buffer> asked = await(http.post("/api/auth/email-link").putHeader("X-Forwarded-For", ip)
+        .sendJsonObject(new JsonObject().put("email", email)));
+    if (asked.statusCode() != 202) {
+      throw new IllegalStateException("email-link answered " + asked.statusCode() + ": " + asked.bodyAsString());
+    }
+    var messages = await(http.get("/sandbox/mail/api/messages").send()).bodyAsJsonArray();
+    for (int i = 0; i < messages.size(); i++) {
+      JsonObject message = messages.getJsonObject(i);
+      if (email.equals(message.getString("to"))) {
+        var link = java.util.regex.Pattern.compile("/auth/verify\\?token=[A-Za-z0-9_-]{43}")
+            .matcher(message.getString("text"));
+        if (link.find()) {
+          return link.group();
+        }
+      }
+    }
+    throw new IllegalStateException("no sign-in mail to " + email);
+  }
+
   /** Completes once this node's worker has acknowledged the jobs of all these files. */
   public Future<Void> acknowledged(Collection<String> fileIds) {
     Promise<Void> all = Promise.promise();
