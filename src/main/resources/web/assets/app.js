@@ -259,6 +259,9 @@
   function renderSession(session) {
     document.body.setAttribute('data-status', session.status);
     var words = HEADLINES[session.status] || [session.status, ''];
+    var noun = { image: 'images', audio: 'audio files' }[session.type];
+    // Written for videos; an order of another type says what it holds.
+    if (noun) { words = [words[0].replace('videos', noun), words[1].replace('video', noun === 'images' ? 'image' : 'file')]; }
     $('headline').textContent = words[0];
     $('detail').textContent = words[1];
     var problem = '';

@@ -108,6 +108,8 @@ class CreditOrdersInBrowserTest {
     browser.run("document.getElementById('prompt').value = '';");
     browser.type("#prompt", "a lighthouse in a storm");
     browser.click("#pay-credits");
+    // The order's page, once the tool page has gone to it (a script run before would die with the tool page).
+    browser.find("#files .file");
     JsonArray videos = (JsonArray) browser.awaitScript(Browser.AWAIT_VIDEOS, 1);
     assertTrue(((Number) videos.getValue(0)).intValue() >= 2, "a playable <video>");
     assertTrue(browser.url().matches(".*/en/payment-success/ord_[A-Za-z0-9]{24}$"), browser.url());
