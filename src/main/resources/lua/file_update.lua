@@ -1,7 +1,7 @@
 -- One file's progress at the provider. Moves only forward (pending -> in_progress -> terminal), progress
 -- never falls, a terminal file never changes. When the last file ends, the session ends with it.
 -- A card-paid file that ends failed or timed out owes its buyer that video's price: the refund is recorded
--- here, with the end, and issued from refunds:owed. A session that ends puts its e-mail in the outbox.
+-- here, with the end, and issued from refunds:owed; a credit order's file owes its share of credits the same way. A session that ends puts its e-mail in the outbox.
 -- KEYS[1] file:{id}   KEYS[2] session:{id}   KEYS[3] files:active   KEYS[4] refunds:owed   KEYS[5] mail:outbox
 -- ARGV[1] now (ms)   ARGV[2] status   ARGV[3] progress 0-100   ARGV[4] url   ARGV[5] thumbnail url
 -- ARGV[6] error ('' for none)   ARGV[7] provider id ('' keeps the stored one)
@@ -63,7 +63,8 @@ if rank[ARGV[2]] == 2 and redis.call('HGET', KEYS[2], 'status') == 'processing' 
       redis.call('HSET', KEYS[2], 'status', 'completed')
     else
       redis.call('HSET', KEYS[2], 'status', 'error',
-                 'error', failed .. ' of ' .. #ids .. ' video(s) could not be generated.')
+                 'error', failed .. ' of ' .. #ids .. ' ' .. (redis.call('HGET', KEYS[2], 'type') or 'video')
+                   .. '(s) could not be generated.')
     end
     if (redis.call('HGET', KEYS[2], 'email') or '') ~= '' then
       redis.call('ZADD', KEYS[5], 'NX', ARGV[1], 'order-ended:' .. redis.call('HGET', KEYS[2], 'sessionId'))
@@ -76,6 +77,13 @@ if (ARGV[2] == 'failed' or ARGV[2] == 'timeout') and (redis.call('HGET', KEYS[2]
   if unit > 0 then
     redis.call('HSET', KEYS[1], 'refundStatus', 'owed', 'refundAmount', tostring(unit),
                'refundCurrency', redis.call('HGET', KEYS[2], 'currency') or '')
+    redis.call('ZADD', KEYS[4], 'NX', ARGV[1], redis.call('HGET', KEYS[1], 'id'))
+  end
+elseif (ARGV[2] == 'failed' or ARGV[2] == 'timeout') and redis.call('HGET', KEYS[2], 'kind') == 'credits' then
+  -- A credit order gives that file's share of the spend back, issued from refunds:owed like a card refund.
+  local unit = tonumber(redis.call('HGET', KEYS[2], 'unitCost') or '0') or 0
+  if unit > 0 then
+    redis.call('HSET', KEYS[1], 'refundStatus', 'owed', 'refundAmount', tostring(unit), 'refundCurrency', 'credits')
     redis.call('ZADD', KEYS[4], 'NX', ARGV[1], redis.call('HGET', KEYS[1], 'id'))
   end
 end

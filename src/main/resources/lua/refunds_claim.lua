@@ -3,7 +3,7 @@
 -- KEYS[1] refunds:owed
 -- ARGV[1] now (ms)   ARGV[2] lease (ms), doubled per earlier try up to 64 times   ARGV[3] at most this many
 -- ARGV[4] one file id to take if it is due ('' for any)
--- Returns {{fileId, sessionId, amount, currency, paymentIntent, attempt}, ...}
+-- Returns {{fileId, sessionId, amount, currency, paymentIntent, attempt, accountId}, ...} (accountId '' for a card order)
 local now = tonumber(ARGV[1])
 local due
 if ARGV[4] ~= '' then
@@ -20,10 +20,12 @@ for _, file_id in ipairs(due) do
   else
     local session_id = redis.call('HGET', file_key, 'sessionId')
     local attempt = redis.call('HINCRBY', file_key, 'refundAttempts', 1)
+    local credits = redis.call('HGET', 'session:' .. session_id, 'kind') == 'credits'
     redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]) * 2 ^ math.min(attempt - 1, 6), file_id)
     table.insert(taken, {file_id, session_id, redis.call('HGET', file_key, 'refundAmount'),
                          redis.call('HGET', file_key, 'refundCurrency'),
-                         redis.call('HGET', 'session:' .. session_id, 'paymentIntent') or '', tostring(attempt)})
+                         redis.call('HGET', 'session:' .. session_id, 'paymentIntent') or '', tostring(attempt),
+                         credits and (redis.call('HGET', 'session:' .. session_id, 'accountId') or '') or ''})
   end
 end
 return taken

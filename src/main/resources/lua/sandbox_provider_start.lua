@@ -4,7 +4,7 @@
 -- KEYS[1] sandbox:provider:idem:{key}   KEYS[2] sandbox:provider:job:{new id}   KEYS[3] sandbox:provider:starts:{key}
 -- KEYS[4] sandbox:provider:prompt:{name UUID of the prompt} (the starts of one prompt, for [sandbox:fail:N])
 -- ARGV[1] new id   ARGV[2] now (ms)   ARGV[3] duration (ms)   ARGV[4] fate   ARGV[5] ttl (s)
--- ARGV[6] N: the Nth start of this prompt fails (0 for none)
+-- ARGV[6] N: the Nth start of this prompt fails (0 for none)   ARGV[7] the file type (video, image, audio)
 local existing = redis.call('GET', KEYS[1])
 if existing then
   return existing
@@ -18,7 +18,7 @@ if tonumber(ARGV[6]) > 0 then
     fate = 'fail'
   end
 end
-redis.call('HSET', KEYS[2], 'createdAt', ARGV[2], 'durationMs', ARGV[3], 'fate', fate)
+redis.call('HSET', KEYS[2], 'createdAt', ARGV[2], 'durationMs', ARGV[3], 'fate', fate, 'type', ARGV[7])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 redis.call('INCR', KEYS[3])
 redis.call('EXPIRE', KEYS[3], ARGV[5])

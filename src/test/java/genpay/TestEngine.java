@@ -130,6 +130,54 @@ public final class TestEngine implements AutoCloseable {
     return reached.future();
   }
 
+  /**
+   * The session snapshot of the first status.changed of an order with this prompt whose status is one of
+   * {@code statuses}: for orders whose id is made by the server (ord_…). Call it before ordering.
+   */
+  public Future<JsonObject> sessionOfPrompt(String prompt, String... statuses) {
+    List<String> wanted = List.of(statuses);
+    return sessionOfPrompt(prompt, session -> wanted.contains(session.getString("status")));
+  }
+
+  /** The same with any test of the snapshot. */
+  public Future<JsonObject> sessionOfPrompt(String prompt, java.util.function.Predicate<JsonObject> test) {
+    Promise<JsonObject> reached = Promise.promise();
+    MessageConsumer<JsonObject> consumer = engine.vertx().eventBus().consumer(Addresses.STATUS_CHANGED);
+    consumer.handler(message -> {
+      JsonObject session = message.body().getJsonObject("session");
+      if (prompt.equals(session.getString("prompt")) && test.test(session)) {
+        consumer.unregister();
+        reached.tryComplete(session);
+      }
+    });
+    await(consumer.completion());
+    return reached.future();
+  }
+
+  /**
+   * Asks for a sign-in link for {@code email} (from {@code ip}, seen as the client when 127.0.0.1 is a trusted
+   * proxy) and answers its path, {@code /auth/verify?token=…}, read from the sandbox mailbox.
+   */
+  public String signInPath(String email, String ip) {
+    HttpResponse<Buffer> asked = await(http.post("/api/auth/email-link").putHeader("X-Forwarded-For", ip)
+        .sendJsonObject(new JsonObject().put("email", email)));
+    if (asked.statusCode() != 202) {
+      throw new IllegalStateException("email-link answered " + asked.statusCode() + ": " + asked.bodyAsString());
+    }
+    var messages = await(http.get("/sandbox/mail/api/messages").send()).bodyAsJsonArray();
+    for (int i = 0; i < messages.size(); i++) {
+      JsonObject message = messages.getJsonObject(i);
+      if (email.equals(message.getString("to"))) {
+        var link = java.util.regex.Pattern.compile("/auth/verify\\?token=[A-Za-z0-9_-]{43}")
+            .matcher(message.getString("text"));
+        if (link.find()) {
+          return link.group();
+        }
+      }
+    }
+    throw new IllegalStateException("no sign-in mail to " + email);
+  }
+
   /** Completes once this node's worker has acknowledged the jobs of all these files. */
   public Future<Void> acknowledged(Collection<String> fileIds) {
     Promise<Void> all = Promise.promise();

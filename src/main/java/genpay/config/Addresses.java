@@ -11,6 +11,12 @@ public final class Addresses {
   public static final String SESSIONS_CREATE = "sessions.create";
   /** Read a session snapshot; fails 404 when unknown. */
   public static final String SESSIONS_GET = "sessions.get";
+  /**
+   * Store an order paid with credits, already processing, with its jobs: {@code {orderId, accountId, type, prompt,
+   * quantity, unitCost (hundredths), quality?, durationSeconds?, locale?}} → the session snapshot. A repeat
+   * with the same order id stores nothing and answers the order as stored.
+   */
+  public static final String SESSIONS_CREDIT_ORDER = "sessions.credit.order";
   /** Apply what Stripe says of a Checkout Session (paid, expired, failed); replies with the outcome. */
   public static final String SESSIONS_APPLY = "sessions.apply";
   /** Ids of sessions still pending created before a time, oldest first: {@code {createdBefore, offset, limit}}. */

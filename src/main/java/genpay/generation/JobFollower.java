@@ -169,8 +169,8 @@ public final class JobFollower {
   private void start(Followed followed) {
     Job job = followed.job;
     bus.<JsonObject>request(Addresses.SESSIONS_GET, new JsonObject().put("sessionId", job.sessionId()))
-        .map(reply -> reply.body().getString("prompt"))
-        .compose(prompt -> provider.start(prompt, job.fileId()))
+        .map(Message::body)
+        .compose(order -> provider.start(order.getString("type", "video"), order.getString("prompt"), job.fileId()))
         .compose(providerId -> store(FileUpdate.progress(job.fileId(), job.sessionId(), FileStatus.IN_PROGRESS, 0)
             .withProviderId(providerId)).map(providerId))
         .onSuccess(providerId -> {

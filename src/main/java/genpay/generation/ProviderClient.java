@@ -13,6 +13,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -24,6 +25,20 @@ import java.util.function.Supplier;
 public final class ProviderClient {
 
   public static final String VEO3_CONFIG = "google-cloud/veo3-text2video";
+  /**
+   * The provider config per file type. Only the video API is known (section 8); for images and audio the
+   * request is the same shape with this config name, on generate-image / generate-audio.
+   */
+  private static final Map<String, String> CONFIGS = Map.of("video", VEO3_CONFIG, "image", "sandbox-image",
+      "audio", "sandbox-audio");
+
+  public static String configName(String type) {
+    String name = CONFIGS.get(type);
+    if (name == null) {
+      throw new IllegalArgumentException("unknown file type " + type);
+    }
+    return name;
+  }
 
   private final Vertx vertx;
   private final WebClient client;
@@ -64,10 +79,25 @@ public final class ProviderClient {
     return new JsonObject().put("type", "media").put("config", config);
   }
 
-  /** Starts a generation; the idempotency key makes a repeated start (after a crash) answer the same job. */
+  /** The payload of one file of {@code type}: VEO3 for video, else its config name from the table. */
+  public static JsonObject payload(String type, String prompt, long seed) {
+    if ("video".equals(type)) {
+      return veo3Payload(prompt, seed);
+    }
+    JsonObject config = new JsonObject().put("prompt", prompt).put("negative_prompt", "").put("seed", seed)
+        .put("generation_config_name", configName(type)).put("batch_size", 1);
+    return new JsonObject().put("type", "media").put("config", config);
+  }
+
+  /** Starts a video; see {@link #start(String, String, String)}. */
   public Future<String> start(String prompt, String idempotencyKey) {
-    JsonObject payload = veo3Payload(prompt, ThreadLocalRandom.current().nextLong(1, 4_294_967_295L));
-    return withRetries("start", () -> client.postAbs(baseUrl + "/api/v1/file/generate-video")
+    return start("video", prompt, idempotencyKey);
+  }
+
+  /** Starts a generation; the idempotency key makes a repeated start (after a crash) answer the same job. */
+  public Future<String> start(String type, String prompt, String idempotencyKey) {
+    JsonObject payload = payload(type, prompt, ThreadLocalRandom.current().nextLong(1, 4_294_967_295L));
+    return withRetries("start", () -> client.postAbs(baseUrl + "/api/v1/file/generate-" + type)
             .putHeader("Idempotency-Key", idempotencyKey), payload, 1)
         .map(body -> {
           String id = body.getString("id");

@@ -86,6 +86,11 @@ public final class ProviderSandbox {
    * before Redis is touched, so a refused request leaves nothing behind.
    */
   public Future<JsonObject> start(JsonObject payload, String idempotencyKey) {
+    return start(payload, idempotencyKey, "video");
+  }
+
+  /** The same for a file of {@code type} (video, image or audio), which decides the file it ends with. */
+  public Future<JsonObject> start(JsonObject payload, String idempotencyKey, String type) {
     if (idempotencyKey == null || !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
       throw new ProviderSandboxError(400,
           "The Idempotency-Key header is required: 1 to 255 printable ASCII characters, no spaces.");
@@ -106,7 +111,7 @@ public final class ProviderSandbox {
             startsKey(idempotencyKey), "sandbox:provider:prompt:" + UUID.nameUUIDFromBytes(prompt.getBytes(StandardCharsets.UTF_8))),
             List.of(id, String.valueOf(System.currentTimeMillis()),
                 String.valueOf(settings.sandboxGenerationSeconds() * 1000L), fate, String.valueOf(TTL_SECONDS),
-                failNth))
+                failNth, type))
         .compose(started -> file(started.toString()));
   }
 
@@ -129,15 +134,23 @@ public final class ProviderSandbox {
     String status = failed ? "failed" : done ? "completed" : elapsed < 200 ? "pending" : "in_progress";
     int progress = done ? 100 : (int) Math.min(99, elapsed * 100 / Math.max(1, duration));
     String media = settings.appUrl() + PREFIX + "/media/";
+    String type = fields.get("type") == null ? "video" : fields.get("type").toString();
+    String file = switch (type) {
+      case "image" -> SandboxMedia.IMAGE;
+      case "audio" -> SandboxMedia.AUDIO;
+      default -> "clip.mp4";
+    };
+    boolean delivered = done && !failed;
     return new JsonObject()
         .put("id", id)
-        .put("type", "video")
-        .put("url", done && !failed ? media + "clip.mp4?file=" + id : null)
-        .put("thumbnail_url", done && !failed ? media + "thumbnail.jpg?file=" + id : null)
+        .put("type", type)
+        .put("url", delivered ? media + file + "?file=" + id : null)
+        .put("thumbnail_url", delivered && !"audio".equals(type)
+            ? media + ("image".equals(type) ? SandboxMedia.IMAGE : "thumbnail.jpg") + "?file=" + id : null)
         .put("video_generation_id", id)
         .put("error", failed ? "The sandbox provider failed this generation (injected fault)." : null)
         .put("tasks", new JsonArray().add(new JsonObject()
-            .put("type", "video-generation-flow").put("status", status).put("progress", progress)));
+            .put("type", type + "-generation-flow").put("status", status).put("progress", progress)));
   }
 
   private Future<Response> send(Request request) {

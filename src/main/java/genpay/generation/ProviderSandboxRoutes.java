@@ -21,7 +21,14 @@ public final class ProviderSandboxRoutes {
     Router router = Router.router(vertx);
     router.post("/api/v1/file/generate-video").handler(api(vertx, sandbox, ctx -> sandbox.start(
         ctx.body().asJsonObject(), ctx.request().getHeader("Idempotency-Key"))));
+    for (String type : new String[] {"image", "audio"}) {
+      router.post("/api/v1/file/generate-" + type).handler(api(vertx, sandbox, ctx -> sandbox.start(
+          ctx.body().asJsonObject(), ctx.request().getHeader("Idempotency-Key"), type)));
+    }
     router.get("/api/v1/file/:id").handler(api(vertx, sandbox, ctx -> sandbox.file(ctx.pathParam("id"))));
+    SandboxMedia media = SandboxMedia.create();
+    router.get("/media/" + SandboxMedia.IMAGE).handler(ctx -> media.serve(ctx, SandboxMedia.IMAGE));
+    router.get("/media/" + SandboxMedia.AUDIO).handler(ctx -> media.serve(ctx, SandboxMedia.AUDIO));
     // Range requests included, so a <video> element can seek.
     router.get("/media/*").handler(StaticHandler.create("sandbox-media").setCachingEnabled(true));
     return router;

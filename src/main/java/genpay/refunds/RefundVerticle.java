@@ -3,6 +3,8 @@ package genpay.refunds;
 import genpay.config.Addresses;
 import genpay.config.BusFailure;
 import genpay.config.Settings;
+import genpay.credits.Credits;
+import genpay.sessions.CreditOrder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -85,6 +87,12 @@ public final class RefundVerticle extends VerticleBase {
     if (!inFlight.add(fileId)) {
       return Future.succeededFuture();
     }
+    if (CreditOrder.CURRENCY.equals(owed.getString("currency"))) {
+      return giveCreditsBack(owed).eventually(() -> {
+        inFlight.remove(fileId);
+        return Future.succeededFuture();
+      });
+    }
     return vertx.eventBus().<JsonObject>request(Addresses.STRIPE_REFUND_CREATE, new JsonObject()
             .put("paymentIntent", owed.getString("paymentIntent")).put("amount", owed.getLong("amount"))
             .put("fileId", fileId).put("sessionId", sessionId), STRIPE_CALL)
@@ -116,6 +124,42 @@ public final class RefundVerticle extends VerticleBase {
         .eventually(() -> {
           inFlight.remove(fileId);
           return Future.succeededFuture();
+        });
+  }
+
+  /**
+   * A credit order's file: its share goes back to the ledger, keyed by the file (the ledger applies a source
+   * once, so a repeat after a lost answer gives nothing twice), then the refund is recorded succeeded. A ledger
+   * that refuses (the spend is unknown or already given back) is recorded failed; one that does not answer
+   * leaves the refund owed for the next try.
+   */
+  private Future<Void> giveCreditsBack(JsonObject owed) {
+    String fileId = owed.getString("fileId");
+    String orderId = owed.getString("sessionId");
+    long amount = owed.getLong("amount");
+    return vertx.eventBus().<JsonObject>request(Addresses.CREDITS_REFUND, new JsonObject()
+            .put("accountId", owed.getString("accountId")).put("amount", Credits.toJson(amount))
+            .put("sourceId", "refund:" + fileId).put("spentSourceId", orderId)
+            .put("description", "file " + fileId + " could not be generated"))
+        .map(Message::body)
+        .transform(answer -> {
+          if (answer.failed()) {
+            count("retry");
+            LOG.warn("order {}: file {} credits not given back yet ({}), tried again later (attempt {})", orderId,
+                fileId, answer.cause().getMessage(), owed.getInteger("attempt"));
+            return Future.<Void>succeededFuture();
+          }
+          JsonObject given = answer.result();
+          if (!"applied".equals(given.getString("status"))) {
+            count("refused");
+            LOG.warn("order {}: file {} credits refund refused by the ledger: {}", orderId, fileId,
+                given.getString("reason"));
+            return record(fileId, RefundStatus.FAILED, null, "the ledger refused: " + given.getString("reason"));
+          }
+          count("issued");
+          LOG.info("order {}: file {} gave back {} credits (attempt {})", orderId, fileId, Credits.format(amount),
+              owed.getInteger("attempt"));
+          return record(fileId, RefundStatus.SUCCEEDED, given.getString("entryId"), null);
         });
   }
 

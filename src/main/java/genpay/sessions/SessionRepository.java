@@ -22,6 +22,7 @@ public final class SessionRepository {
 
   private static final String PRELUDE = "/lua/snapshot.lua";
   private static final LuaScript CREATE = LuaScript.fromResources(PRELUDE, "/lua/session_create.lua");
+  private static final LuaScript CREDIT_ORDER = LuaScript.fromResources(PRELUDE, "/lua/session_credit_order.lua");
   private static final LuaScript PAID = LuaScript.fromResources(PRELUDE, "/lua/session_paid.lua");
   private static final LuaScript TRANSITION = LuaScript.fromResources(PRELUDE, "/lua/session_transition.lua");
   private static final LuaScript READ = LuaScript.fromResources(PRELUDE, "/lua/session_read.lua");
@@ -62,6 +63,35 @@ public final class SessionRepository {
     addField(args, "currency", order.currency());
     return CREATE.run(redis, List.of(RedisKeys.session(order.sessionId()), RedisKeys.PENDING_SESSIONS), args,
             timeoutMs)
+        .map(Snapshots::parse);
+  }
+
+  /**
+   * Stores an order already paid with credits, processing, with its files and jobs in one script. Storing the
+   * same order id again changes nothing (UNCHANGED), so a caller that timed out may simply try again.
+   */
+  public Future<ScriptResult> createCreditOrder(CreditOrder order) {
+    List<String> args = new ArrayList<>(List.of(order.orderId(), now(), String.valueOf(ttlSeconds), order.type(),
+        String.valueOf(order.quantity())));
+    for (int i = 0; i < order.quantity(); i++) {
+      args.add(UUID.randomUUID().toString());
+    }
+    addField(args, "sessionId", order.orderId());
+    addField(args, "kind", CreditOrder.KIND);
+    addField(args, "accountId", order.accountId());
+    addField(args, "type", order.type());
+    addField(args, "prompt", order.prompt());
+    addField(args, "videoCount", String.valueOf(order.quantity()));
+    addField(args, "quality", order.quality());
+    addField(args, "duration", order.durationSeconds() == null ? "" : String.valueOf(order.durationSeconds()));
+    addField(args, "toolSlug", order.toolSlug());
+    addField(args, "toolTitle", order.toolTitle());
+    addField(args, "locale", order.locale());
+    addField(args, "unitCost", String.valueOf(order.unitCost()));
+    addField(args, "amountTotal", String.valueOf(order.unitCost() * order.quantity()));
+    addField(args, "currency", CreditOrder.CURRENCY);
+    return CREDIT_ORDER.run(redis, List.of(RedisKeys.session(order.orderId()), RedisKeys.GENERATION_JOBS,
+            RedisKeys.ACTIVE_FILES), args, timeoutMs)
         .map(Snapshots::parse);
   }
 
@@ -114,7 +144,8 @@ public final class SessionRepository {
 
   /**
    * Owed refunds that are due, each leased for {@code leaseMs} (longer after each earlier try); only
-   * {@code fileId} when given. Each: {@code {fileId, sessionId, amount, currency, paymentIntent, attempt}}.
+   * {@code fileId} when given. Each: {@code {fileId, sessionId, amount, currency, paymentIntent, attempt, accountId}} (accountId '' but for
+   * a credit order).
    */
   public Future<List<JsonObject>> claimRefunds(String fileId, long leaseMs, int limit) {
     return REFUNDS_CLAIM.run(redis, List.of(RedisKeys.REFUNDS_OWED), List.of(now(), String.valueOf(leaseMs),
@@ -124,7 +155,8 @@ public final class SessionRepository {
           for (var row : response) {
             claimed.add(new JsonObject().put("fileId", row.get(0).toString()).put("sessionId", row.get(1).toString())
                 .put("amount", row.get(2).toLong()).put("currency", row.get(3).toString())
-                .put("paymentIntent", row.get(4).toString()).put("attempt", row.get(5).toInteger()));
+                .put("paymentIntent", row.get(4).toString()).put("attempt", row.get(5).toInteger())
+                .put("accountId", row.size() > 6 ? row.get(6).toString() : ""));
           }
           return claimed;
         });

@@ -46,6 +46,7 @@ public final class SessionStoreVerticle extends VerticleBase {
     return Future.all(List.of(
         bus.localConsumer(Addresses.SESSIONS_CREATE, answering(this::create)).completion(),
         bus.localConsumer(Addresses.SESSIONS_GET, answering(this::get)).completion(),
+        bus.localConsumer(Addresses.SESSIONS_CREDIT_ORDER, answering(this::createCreditOrder)).completion(),
         bus.localConsumer(Addresses.SESSIONS_APPLY, answering(this::apply)).completion(),
         bus.localConsumer(Addresses.SESSIONS_PENDING, answering(this::pending)).completion(),
         bus.localConsumer(Addresses.SESSIONS_FILE_GET, answering(this::getFile)).completion(),
@@ -69,6 +70,20 @@ public final class SessionStoreVerticle extends VerticleBase {
           if (stored.changed()) {
             LOG.info("session {}: order stored, {} video(s), prompt of {} chars, status pending",
                 order.sessionId(), order.videoCount(), order.prompt().length());
+          }
+          publish(stored);
+          return stored.session();
+        });
+  }
+
+  private Future<JsonObject> createCreditOrder(JsonObject body) {
+    CreditOrder order = CreditOrder.fromJson(body);
+    return repository.createCreditOrder(order)
+        .recover(cause -> unavailable(order.orderId(), "credit order not stored", cause))
+        .map(stored -> {
+          if (stored.changed()) {
+            LOG.info("session {}: credit order stored, {} {}(s), prompt of {} chars, status processing",
+                order.orderId(), order.quantity(), order.type(), order.prompt().length());
           }
           publish(stored);
           return stored.session();

@@ -1,5 +1,6 @@
 package genpay.sessions;
 
+import genpay.credits.Credits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
@@ -70,6 +71,7 @@ public final class Snapshots {
           .put("progress", file.getInteger("progress"))
           .put("url", file.getString("url"))
           .put("thumbnail_url", file.getString("thumbnail_url"))
+          .put("type", file.getString("type"))
           .put("error", file.getString("error"))
           .put("refund", file.getJsonObject("refund")));
     }
@@ -80,12 +82,14 @@ public final class Snapshots {
         .put("files", summaries)
         .put("error", blankToNull(session.get("error")))
         .put("refunded", toLong(session.get("refundedAmount")) > 0
-            ? new JsonObject().put("amount", toLong(session.get("refundedAmount"))).put("currency", session.get("currency"))
+            ? new JsonObject().put("amount", amount(toLong(session.get("refundedAmount")), session.get("currency")))
+                .put("currency", session.get("currency"))
             : null)
         .put("toolSlug", session.get("toolSlug"))
         .put("toolTitle", session.get("toolTitle"))
         .put("prompt", session.get("prompt"))
         .put("videoCount", toInt(session.get("videoCount")))
+        .put("type", session.getOrDefault("type", "video"))
         .put("timestamp", toLong(session.get("updatedAt")))
         .put("version", toLong(session.get("version")));
   }
@@ -93,6 +97,7 @@ public final class Snapshots {
   /** The file snapshot of DESIGN.md section 4. */
   public static JsonObject file(Map<String, String> file) {
     String status = file.getOrDefault("status", "pending");
+    String type = file.getOrDefault("type", "video");
     int progress = toInt(file.get("progress"));
     return new JsonObject()
         .put("id", file.get("id"))
@@ -101,9 +106,9 @@ public final class Snapshots {
         .put("progress", progress)
         .put("url", blankToNull(file.get("url")))
         .put("thumbnail_url", blankToNull(file.get("thumbnailUrl")))
-        .put("type", "video")
+        .put("type", type)
         .put("tasks", new JsonArray().add(new JsonObject()
-            .put("type", "video-generation").put("status", status).put("progress", progress)))
+            .put("type", type + "-generation").put("status", status).put("progress", progress)))
         .put("error", blankToNull(file.get("error")))
         .put("refund", refund(file))
         .put("version", toLong(file.get("version")));
@@ -119,8 +124,14 @@ public final class Snapshots {
       return null;
     }
     return new JsonObject().put("id", blankToNull(file.get("refundId")))
-        .put("amount", toLong(file.get("refundAmount"))).put("currency", file.get("refundCurrency"))
+        .put("amount", amount(toLong(file.get("refundAmount")), file.get("refundCurrency")))
+        .put("currency", file.get("refundCurrency"))
         .put("status", status);
+  }
+
+  /** Minor units for money; credits as numbers with two decimals (DESIGN.md section 14), stored as hundredths. */
+  private static Number amount(long stored, String currency) {
+    return CreditOrder.CURRENCY.equals(currency) ? Credits.toJson(stored) : stored;
   }
 
   private static String blankToNull(String value) {

@@ -1,6 +1,7 @@
 package genpay.web;
 
 import genpay.accounts.AccountRoutes;
+import genpay.accounts.AuthHandler;
 import genpay.config.Addresses;
 import genpay.config.ClusterStatus;
 import genpay.config.Settings;
@@ -60,6 +61,7 @@ public final class ApiRouter {
     JsonObject config = publicConfig(settings);
     router.get("/api/config").handler(ctx -> json(ctx, 200, config));
     router.post("/api/create-checkout").handler(new CheckoutHandler(settings, bus, checkoutRateLimiter));
+    router.post("/api/generations").handler(AuthHandler.required()).handler(new GenerationHandler(settings, bus));
     router.get("/api/webhook-status/:sessionId").handler(ctx -> sessionStatus(ctx, bus));
     router.post("/api/webhooks/stripe").handler(new StripeWebhookHandler(bus));
     router.get("/api/file/:fileId").handler(ctx -> fileStatus(ctx, bus));
@@ -118,7 +120,7 @@ public final class ApiRouter {
     }
     bus.<JsonObject>request(Addresses.SESSIONS_GET, new JsonObject().put("sessionId", sessionId), QUICK)
         .map(Message::body)
-        .compose(snapshot -> "pending".equals(snapshot.getString("status"))
+        .compose(snapshot -> "pending".equals(snapshot.getString("status")) && !SessionIds.isCreditOrder(sessionId)
             ? reconciled(bus, sessionId, snapshot)
             : Future.succeededFuture(snapshot))
         .onSuccess(snapshot -> json(ctx, 200, snapshot))

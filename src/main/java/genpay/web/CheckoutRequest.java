@@ -48,7 +48,7 @@ public record CheckoutRequest(String priceId, int quantity, String prompt, Strin
     return new CheckoutRequest(settings.stripePriceId(), quantity, prompt, toolSlug, toolTitle, locale);
   }
 
-  private static JsonObject object(Buffer body) {
+  static JsonObject object(Buffer body) {
     if (body == null || body.length() == 0) {
       throw new InvalidInput(null, "The body must be a JSON object.");
     }
@@ -64,7 +64,7 @@ public record CheckoutRequest(String priceId, int quantity, String prompt, Strin
     return json;
   }
 
-  private static int quantity(Object value) {
+  static int quantity(Object value) {
     if (value == null) {
       throw new InvalidInput("quantity", "quantity is required: a whole number from 1 to " + Settings.MAX_QUANTITY + ".");
     }
@@ -79,7 +79,7 @@ public record CheckoutRequest(String priceId, int quantity, String prompt, Strin
     return (int) quantity;
   }
 
-  private static String prompt(Object value) {
+  static String prompt(Object value) {
     if (!(value instanceof String prompt)) {
       throw new InvalidInput("prompt", value == null ? "prompt is required."
           : "prompt must be a string, not " + describe(value) + ".");
@@ -95,7 +95,7 @@ public record CheckoutRequest(String priceId, int quantity, String prompt, Strin
     return prompt;
   }
 
-  private static String optionalString(JsonObject json, String field) {
+  static String optionalString(JsonObject json, String field) {
     Object value = json.getValue(field);
     if (value == null) {
       return null;
@@ -106,7 +106,7 @@ public record CheckoutRequest(String priceId, int quantity, String prompt, Strin
     return text;
   }
 
-  private static String describe(Object value) {
+  static String describe(Object value) {
     if (value instanceof String) {
       return "a string";
     }

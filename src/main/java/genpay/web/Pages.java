@@ -1,6 +1,7 @@
 package genpay.web;
 
 import genpay.config.Settings;
+import genpay.credits.Credits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -111,8 +112,17 @@ public final class Pages {
     return BANNER_START + text + "</p>";
   }
 
+  /** What one item of each type costs in credits at its defaults (an 8-s video): the tool page's credits button. */
+  private JsonObject creditCosts() {
+    var costs = settings.credits().costs();
+    return new JsonObject().put("video", Credits.toJson(costs.item("video", null, null)))
+        .put("image", Credits.toJson(costs.item("image", null, null)))
+        .put("audio", Credits.toJson(costs.item("audio", null, null)));
+  }
+
   private void render(RoutingContext ctx, String name, String locale, JsonObject params) {
-    JsonObject page = ApiRouter.publicConfig(settings).mergeIn(params).put("locale", locale).put("page", name);
+    JsonObject page = ApiRouter.publicConfig(settings).mergeIn(params).put("locale", locale).put("page", name)
+        .put("creditCosts", creditCosts());
     // Safe inside <script>: no "</script>" or "<!--" can be formed from the JSON.
     String json = page.encode().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
     String html = templates.get(name)

@@ -29,6 +29,16 @@
   /** "Video 2 could not be made; $5.00 was refunded to your card.", or '' when nothing is owed. */
   function refundLine(what, refund) {
     if (!refund) { return ''; }
+    if (refund.currency === 'credits') {
+      var credits = Number(refund.amount).toFixed(2) + ' credits';
+      switch (refund.status) {
+        case 'owed': return what + ' could not be made; ' + credits + ' will be given back.';
+        case 'failed':
+        case 'canceled': return what + ' could not be made; giving back ' + credits
+          + ' did not go through. Please contact support with your order id.';
+        default: return what + ' could not be made; ' + credits + ' were given back.';
+      }
+    }
     var amount = money(refund.amount, refund.currency);
     switch (refund.status) {
       case 'owed': return what + ' could not be made; ' + amount + ' will be refunded to your card.';
@@ -124,7 +134,9 @@
       $('count').classList.toggle('over', count > page.maxPromptLength);
       $('total').textContent = money(page.price.amount * Number(quantity.value), page.price.currency);
       $('unit').textContent = '(' + money(page.price.amount, page.price.currency) + ' per video)';
+      $('pay-credits').textContent = 'Pay with ' + creditsText(page.creditCosts.video * Number(quantity.value));
     }
+    offerCredits(prompt, quantity);
     prompt.addEventListener('input', function () { fieldError('prompt', ''); update(); });
     quantity.addEventListener('change', function () { fieldError('quantity', ''); update(); });
     update();
@@ -156,6 +168,45 @@
       }).catch(function (problem) {
         $('submit').disabled = false;
         if (problem && problem.field && $(problem.field + '-error')) {
+          fieldError(problem.field, problem.detail);
+        } else {
+          show($('error'), (problem && problem.detail) || 'Something went wrong. Please try again.');
+        }
+      });
+    });
+  }
+
+  function creditsText(amount) {
+    return Number(amount).toFixed(2).replace(/\.00$/, '') + ' credits';
+  }
+
+  // A signed-in account may pay with its credits beside the card: the order is made at once, no checkout.
+  // The session cookie is HttpOnly and a card purchase must cost no extra request, so the button is always
+  // there and a signed-out click is told to sign in.
+  function offerCredits(prompt, quantity) {
+    var button = $('pay-credits');
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      show($('error'), '');
+      if (!prompt.value.trim()) { fieldError('prompt', 'Describe the video you want.'); return; }
+      button.disabled = true;
+      fetch('/api/generations', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'video', quantity: Number(quantity.value), prompt: prompt.value,
+          toolSlug: page.toolSlug, toolTitle: document.getElementById('title').textContent, locale: page.locale })
+      }).then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      }).then(function (result) {
+        if (!result.ok) { throw result.body; }
+        location.href = base + '/payment-success/' + result.body.orderId;
+      }).catch(function (problem) {
+        button.disabled = false;
+        if (problem && problem.status === 401) {
+          show($('error'), 'Sign in to pay with credits: ');
+          $('error').appendChild(el('a', { href: base + '/account', text: 'your account' }));
+        } else if (problem && problem.field && $(problem.field + '-error')) {
           fieldError(problem.field, problem.detail);
         } else {
           show($('error'), (problem && problem.detail) || 'Something went wrong. Please try again.');
@@ -208,6 +259,9 @@
   function renderSession(session) {
     document.body.setAttribute('data-status', session.status);
     var words = HEADLINES[session.status] || [session.status, ''];
+    var noun = { image: 'images', audio: 'audio files' }[session.type];
+    // Written for videos; an order of another type says what it holds.
+    if (noun) { words = [words[0].replace('videos', noun), words[1].replace('video', noun === 'images' ? 'image' : 'file')]; }
     $('headline').textContent = words[0];
     $('detail').textContent = words[1];
     var problem = '';
@@ -227,16 +281,27 @@
       var item = $('file-' + file.id);
       if (!item) {
         item = el('li', { id: 'file-' + file.id, class: 'file', 'data-status': file.status }, [
-          el('h2', {}, [el('span', { text: 'Video ' + (index + 1) }), el('span', { class: 'muted state' })]),
+          el('h2', {}, [el('span', { text: typeLabel(file.type) + ' ' + (index + 1) }), el('span', { class: 'muted state' })]),
           el('progress', { max: '100', value: '0' }),
           el('div', { class: 'slot' })
         ]);
         list.appendChild(item);
       }
-      renderFileCard(item, file, 'Video ' + (index + 1));
+      renderFileCard(item, file, typeLabel(file.type) + ' ' + (index + 1));
     });
     // A refund still owed moves on after the order has ended: keep following until Stripe has it.
     return !!SESSION_TERMINAL[session.status] && !session.files.some(refundOwed);
+  }
+
+  // The element that shows a finished file of its type: a picture, a player or a video.
+  function mediaElement(file) {
+    if (file.type === 'image') { return el('img', { class: 'media', src: file.url, alt: 'Generated image' }); }
+    if (file.type === 'audio') { return el('audio', { class: 'media', controls: '', preload: 'metadata', src: file.url }); }
+    return el('video', { class: 'media', controls: '', preload: 'metadata', src: file.url, poster: file.thumbnail_url || '' });
+  }
+
+  function typeLabel(type) {
+    return type === 'image' ? 'Image' : type === 'audio' ? 'Audio' : 'Video';
   }
 
   function renderFileCard(item, file, label) {
@@ -246,18 +311,18 @@
     var slot = item.querySelector('.slot');
     var follow = slot.querySelector('.follow');
     if (follow && FILE_TERMINAL[file.status]) { follow.remove(); }
-    if (file.status === 'completed' && !slot.querySelector('video')) {
-      slot.appendChild(el('video', { controls: '', preload: 'metadata', src: file.url, poster: file.thumbnail_url || '' }));
+    if (file.status === 'completed' && !slot.querySelector('.media')) {
+      slot.appendChild(mediaElement(file));
       slot.appendChild(el('div', { class: 'actions' }, [
         el('a', { class: 'button', href: file.url, download: '', text: 'Download' }),
         el('a', { class: 'button secondary', href: base + '/file/' + file.id, text: 'Open' })
       ]));
     } else if ((file.status === 'failed' || file.status === 'timeout') && !slot.querySelector('.error')) {
-      slot.appendChild(el('p', { class: 'error', text: file.error || 'This video could not be generated.' }));
+      slot.appendChild(el('p', { class: 'error', text: file.error || 'This file could not be generated.' }));
       slot.appendChild(el('p', { class: 'refund', hidden: '' }));
     } else if (!follow && !FILE_TERMINAL[file.status]) {
       slot.appendChild(el('a', { class: 'small follow', href: base + '/file/' + file.id,
-        text: 'Follow this video on its own page' }));
+        text: 'Follow it on its own page' }));
     }
     // The refund moves on after the file has ended (owed, then made): its line follows every snapshot.
     if (slot.querySelector('.refund')) { show(slot.querySelector('.refund'), refundLine(label, file.refund)); }
@@ -279,16 +344,16 @@
       $('order-link').href = base + '/payment-success/' + file.sessionId;
       $('state').textContent = fileState(file);
       $('progress').value = file.progress || 0;
-      if (file.status === 'completed' && !$('media').querySelector('video')) {
-        $('media').appendChild(el('video', { controls: '', preload: 'metadata', src: file.url, poster: file.thumbnail_url || '' }));
+      if (file.status === 'completed' && !$('media').querySelector('.media')) {
+        $('media').appendChild(mediaElement(file));
         $('download').href = file.url;
         $('actions').hidden = false;
         $('copy').onclick = function () { copy(file.url, function () { $('copied').hidden = false; }); };
       }
       if (file.status === 'failed' || file.status === 'timeout') {
-        show($('problem'), (file.error || 'This video could not be generated.')
+        show($('problem'), (file.error || 'This file could not be generated.')
           + (file.refund ? '' : ' Please contact support with the order\'s session id.'));
-        show($('refund'), refundLine('This video', file.refund));
+        show($('refund'), refundLine('This ' + typeLabel(file.type).toLowerCase(), file.refund));
       }
       return !!FILE_TERMINAL[file.status] && !refundOwed(file);
     }, function () { show($('problem'), 'We could not find this video. Check the link.'); });
@@ -296,7 +361,7 @@
 
   // ---- session look-up page -------------------------------------------------------------------------
   function sessionPage() {
-    var pattern = /^cs_(test|live)_[A-Za-z0-9]{1,200}$/;
+    var pattern = /^(cs_(test|live)_[A-Za-z0-9]{1,200}|ord_[A-Za-z0-9]{24})$/;
     $('lookup').addEventListener('submit', function (event) {
       event.preventDefault();
       var id = $('session-input').value.trim();

@@ -1,0 +1,31 @@
+-- An order paid with credits (spent before this runs): stored already processing, with its N files and their
+-- jobs, all or nothing. Keyed by the order id: a repeat (the caller's earlier try landed after it gave up)
+-- changes nothing and answers the order as stored, so the caller may retry without a second order.
+-- KEYS[1] session:{ord_id}   KEYS[2] jobs:generation   KEYS[3] files:active
+-- ARGV[1] order id   ARGV[2] now (ms)   ARGV[3] ttl (s)   ARGV[4] file type   ARGV[5] N
+-- ARGV[6..5+N] fresh file ids   ARGV[6+N..] field, value pairs of the order
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return snapshot(0, KEYS[1])
+end
+local count = tonumber(ARGV[5])
+local ids = {}
+for i = 1, count do
+  local file_id = ARGV[5 + i]
+  ids[i] = file_id
+  local file_key = 'file:' .. file_id
+  redis.call('HSET', file_key, 'id', file_id, 'sessionId', ARGV[1], 'index', tostring(i), 'type', ARGV[4],
+             'status', 'pending', 'progress', '0', 'version', '1', 'error', '',
+             'createdAt', ARGV[2], 'updatedAt', ARGV[2])
+  redis.call('EXPIRE', file_key, ARGV[3])
+  local entry = redis.call('XADD', KEYS[2], '*', 'sessionId', ARGV[1], 'fileId', file_id)
+  redis.call('HSET', file_key, 'jobEntry', entry)
+  redis.call('ZADD', KEYS[3], ARGV[2], file_id)
+end
+local fields = {'status', 'processing', 'version', '1', 'fileIds', cjson.encode(ids), 'error', '',
+                'createdAt', ARGV[2], 'updatedAt', ARGV[2], 'paidAt', ARGV[2]}
+for i = 6 + count, #ARGV do
+  table.insert(fields, ARGV[i])
+end
+redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return snapshot(1, KEYS[1])
