@@ -22,13 +22,13 @@ class CreditsJourneyInBrowserTest {
   private static Browser browser;
   private static String origin;
 
-  /** Resolves once the element's text, trimmed, equals the wanted text. */
+  /** Resolves once the element is shown and its text, trimmed, equals the wanted text. */
   static final String AWAIT_EXACT = """
       const done = arguments[arguments.length - 1];
       const [selector, text] = arguments;
       const check = () => {
         const node = document.querySelector(selector);
-        if (node && node.textContent.trim() === text) { done(node.textContent.trim()); return true; }
+        if (node && !node.hidden && node.textContent.trim() === text) { done(node.textContent.trim()); return true; }
         return false;
       };
       if (!check()) { new MutationObserver(check).observe(document.body, {subtree: true, childList: true,
@@ -60,7 +60,6 @@ class CreditsJourneyInBrowserTest {
     browser.awaitScript(AWAIT_EXACT, "#sent", "Check your inbox: the link works once, for 15 minutes.");
 
     browser.go(origin + "/sandbox/mail");
-    System.out.println("MAILBOX: " + browser.run("return document.body.innerHTML;"));
     browser.click("a[href*='/auth/verify?token=']");
     browser.awaitScript(AWAIT_EXACT, "#acct-email", email);
     assertEquals("free", browser.awaitScript(AWAIT_EXACT, "#acct-plan", "free"));
@@ -78,5 +77,25 @@ class CreditsJourneyInBrowserTest {
     assertEquals("115", browser.awaitScript(AWAIT_EXACT, "#balance", "115"), "10 free + 100 + 5 bonus");
     assertEquals("yes", browser.run("return window.__sameDocument;"), "the balance rose without a reload");
     browser.screenshot(Path.of("target", "screenshots", "credits-journey.png"));
+
+    // An image paid with credits, ordered by the signed-in page itself: the balance falls live, the history shows it.
+    Object ordered = browser.awaitScript("""
+        const done = arguments[arguments.length - 1];
+        fetch('/api/generations', {method: 'POST', credentials: 'same-origin',
+            headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({type: 'image', prompt: 'a red kite over the dunes', quantity: 1})})
+          .then(r => done(r.status));
+        """);
+    assertEquals(201, ((Number) ordered).intValue());
+    assertEquals("114", browser.awaitScript(AWAIT_EXACT, "#balance", "114"), "one image costs 1.00");
+    assertEquals("yes", browser.run("return window.__sameDocument;"));
+
+    browser.go(origin + "/en/credits/history");
+    browser.awaitScript(AWAIT_EXACT, "#entries tr:first-child td:nth-child(2)", "Usage");
+    assertTrue(browser.run("return document.querySelector('#entries tr:first-child').textContent;").toString()
+        .contains("-1"), "the spend, newest first");
+    assertEquals(4, ((Number) browser.run("return document.querySelectorAll('#entries tr').length;")).intValue(),
+        "free grant, purchase, bonus, usage");
+    browser.screenshot(Path.of("target", "screenshots", "credits-history.png"));
   }
 }
