@@ -3,8 +3,7 @@ package genpay.accounts;
 import genpay.mail.MailTemplates;
 import genpay.web.InvalidInput;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
+import genpay.web.JsonBody;
 import io.vertx.core.json.JsonObject;
 
 import java.util.regex.Pattern;
@@ -21,7 +20,7 @@ public record SignInRequest(String email, String next, String locale) {
   private static final Pattern EMAIL = Pattern.compile("^[^\\s@<>()\\[\\]\\\\,;:\"']{1,64}@[A-Za-z0-9.-]+\\.[A-Za-z0-9-]{2,}$");
 
   public static SignInRequest parse(Buffer body) {
-    JsonObject json = object(body);
+    JsonObject json = JsonBody.object(body);
     Object email = json.getValue("email");
     if (!(email instanceof String address) || address.isBlank()) {
       throw new InvalidInput("email", "email is required.");
@@ -43,19 +42,4 @@ public record SignInRequest(String email, String next, String locale) {
     return new SignInRequest(address, NextPath.safe((String) next, chosen), chosen);
   }
 
-  private static JsonObject object(Buffer body) {
-    if (body == null || body.length() == 0) {
-      throw new InvalidInput(null, "The body must be a JSON object.");
-    }
-    Object parsed;
-    try {
-      parsed = Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new InvalidInput(null, "The body is not valid JSON.");
-    }
-    if (!(parsed instanceof JsonObject json)) {
-      throw new InvalidInput(null, "The body must be a JSON object.");
-    }
-    return json;
-  }
 }

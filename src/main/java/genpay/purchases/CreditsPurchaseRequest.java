@@ -5,8 +5,7 @@ import genpay.credits.CreditsConfig;
 import genpay.credits.CustomAmount;
 import genpay.web.InvalidInput;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
+import genpay.web.JsonBody;
 import io.vertx.core.json.JsonObject;
 
 import java.util.regex.Pattern;
@@ -20,7 +19,7 @@ public record CreditsPurchaseRequest(String packageId, long credits, long bonus,
   private static final Pattern LOCALE = Pattern.compile("^[a-z]{2}(-[A-Z]{2})?$");
 
   public static CreditsPurchaseRequest parse(Buffer body, CreditsConfig config) {
-    JsonObject json = object(body);
+    JsonObject json = JsonBody.object(body);
     Object packageValue = json.getValue("package");
     Object amountValue = json.getValue("credits_amount");
     String locale = locale(json.getValue("locale"));
@@ -62,19 +61,4 @@ public record CreditsPurchaseRequest(String packageId, long credits, long bonus,
     return locale;
   }
 
-  private static JsonObject object(Buffer body) {
-    if (body == null || body.length() == 0) {
-      throw new InvalidInput(null, "The body must be a JSON object.");
-    }
-    Object parsed;
-    try {
-      parsed = Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new InvalidInput(null, "The body is not valid JSON.");
-    }
-    if (!(parsed instanceof JsonObject json)) {
-      throw new InvalidInput(null, "The body must be a JSON object.");
-    }
-    return json;
-  }
 }

@@ -2,8 +2,6 @@ package genpay.web;
 
 import genpay.config.Settings;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.util.regex.Pattern;
@@ -20,7 +18,7 @@ public record CheckoutRequest(String priceId, int quantity, String prompt, Strin
   private static final int MAX_TOOL_TITLE = 200;
 
   public static CheckoutRequest parse(Buffer body, Settings settings) {
-    JsonObject json = object(body);
+    JsonObject json = JsonBody.object(body);
     String priceId = optionalString(json, "priceId");
     if (priceId != null && !priceId.equals(settings.stripePriceId())) {
       throw new InvalidInput("priceId", "Unknown priceId; this engine sells " + settings.stripePriceId() + ".");
@@ -48,21 +46,6 @@ public record CheckoutRequest(String priceId, int quantity, String prompt, Strin
     return new CheckoutRequest(settings.stripePriceId(), quantity, prompt, toolSlug, toolTitle, locale);
   }
 
-  static JsonObject object(Buffer body) {
-    if (body == null || body.length() == 0) {
-      throw new InvalidInput(null, "The body must be a JSON object.");
-    }
-    Object parsed;
-    try {
-      parsed = Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new InvalidInput(null, "The body is not valid JSON.");
-    }
-    if (!(parsed instanceof JsonObject json)) {
-      throw new InvalidInput(null, "The body must be a JSON object.");
-    }
-    return json;
-  }
 
   static int quantity(Object value) {
     if (value == null) {

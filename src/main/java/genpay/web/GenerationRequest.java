@@ -17,7 +17,7 @@ public record GenerationRequest(String type, String prompt, int quantity, String
   public static final int MAX_AUDIO_SECONDS = 300;
 
   public static GenerationRequest parse(Buffer body) {
-    JsonObject json = CheckoutRequest.object(body);
+    JsonObject json = JsonBody.object(body);
     String type = CheckoutRequest.optionalString(json, "type");
     if (type == null || !TYPES.contains(type)) {
       throw new InvalidInput("type", "type is required: video, image or audio.");
