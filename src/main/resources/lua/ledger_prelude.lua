@@ -12,6 +12,17 @@ local function int(n)
   return string.format('%d', n)
 end
 
+-- An account's time never goes back: a script that reaches Redis after a later one (another node's clock, a
+-- slow caller) uses the latest time seen, so a bucket that has expired can never come alive again.
+do
+  local latest = tonumber(redis.call('HGET', KEYS[1], 'now') or '0')
+  if latest > now then
+    now = latest
+  else
+    redis.call('HSET', KEYS[1], 'now', int(now))
+  end
+end
+
 local function balance()
   return tonumber(redis.call('HGET', KEYS[1], 'balance') or '0')
 end

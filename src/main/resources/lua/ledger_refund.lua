@@ -27,7 +27,8 @@ for i = #spend.parts, 1, -1 do
     part[3] = part[3] + back
     give = give - back
     local b = bucket(part[1])
-    if alive(b) then
+    -- Once expired, a bucket stays expired: what comes back for it goes to a bucket of its own.
+    if alive(b) and redis.call('HEXISTS', KEYS[4], 'expiry:' .. b.id) == 0 then
       b.remaining = b.remaining + back
       save(b)
       redis.call('ZADD', KEYS[3], score(b), b.id)

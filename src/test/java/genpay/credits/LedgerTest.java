@@ -130,6 +130,22 @@ class LedgerTest {
     return sum;
   }
 
+  @Test
+  void aRefundThatReachesRedisAfterTheExpiryCannotBringTheExpiredBucketBack() {
+    String account = "acc_late" + System.nanoTime();
+    Instant start = Instant.parse("2025-05-01T00:00:00Z");
+    Ledger early = new Ledger(redis, Clock.fixed(start, java.time.ZoneOffset.UTC), 30_000);
+    Ledger late = new Ledger(redis, Clock.fixed(start.plus(Duration.ofMinutes(10)), java.time.ZoneOffset.UTC), 30_000);
+    await(early.grant(account, EntryType.SUBSCRIPTION_GRANT, 500, "sub-1", start.plus(Duration.ofMinutes(5)), "month"));
+    await(early.spend(account, 200, "order-1", "image", "m", "two images"));
+    assertEquals(1, await(late.expire(account)), "the month ends: what is left leaves with an expiry entry");
+    // A refund sent before the month ended, by a caller whose clock is behind, reaches Redis only now.
+    await(early.refund(account, 200, "refund:order-1", "order-1", "the images failed"));
+    assertEquals(200, assertConsistent(account), "the refund lands in a bucket of its own, not the expired one");
+    assertEquals(0, await(late.expire(account)), "and nothing expires twice");
+    assertEquals(200, assertConsistent(account));
+  }
+
   /** The ledger's three views of the balance agree, and no entry ever left it below zero. */
   static long assertConsistent(String account) {
     List<Map<String, String>> entries = stream(account);
