@@ -14,12 +14,16 @@ end
 
 -- An account's time never goes back: a script that reaches Redis after a later one (another node's clock, a
 -- slow caller) uses the latest time seen, so a bucket that has expired can never come alive again.
-do
-  local latest = tonumber(redis.call('HGET', KEYS[1], 'now') or '0')
-  if latest > now then
-    now = latest
-  else
+-- It is written only by scripts that change something, so a refused or repeated call still writes nothing.
+local latest = tonumber(redis.call('HGET', KEYS[1], 'now') or '0')
+if latest > now then
+  now = latest
+end
+
+local function remember_now()
+  if now > latest then
     redis.call('HSET', KEYS[1], 'now', int(now))
+    latest = now
   end
 end
 
@@ -77,6 +81,7 @@ local function expire_due()
       local lost = b.remaining
       b.remaining = 0
       save(b)
+      remember_now()
       local after = redis.call('HINCRBY', KEYS[1], 'balance', -lost)
       append('expiry', -lost, after, id, 'bucket', id, '', '', 'expired: ' .. b.type .. ' ' .. b.source_id)
       count = count + 1
@@ -97,6 +102,7 @@ local function repeated(key)
 end
 
 local function applied(key, result)
+  remember_now()
   local encoded = cjson.encode(result)
   redis.call('HSET', KEYS[4], key, encoded)
   return encoded

@@ -130,8 +130,12 @@ public final class Snapshots {
   }
 
   /** Minor units for money; credits as numbers with two decimals (DESIGN.md section 14), stored as hundredths. */
+  /** Credits as two-decimal numbers; money in minor units as Stripe gives it (an if, not ?:, keeps 500 a long). */
   private static Number amount(long stored, String currency) {
-    return CreditOrder.CURRENCY.equals(currency) ? Credits.toJson(stored) : stored;
+    if (CreditOrder.CURRENCY.equals(currency)) {
+      return Credits.toJson(stored);
+    }
+    return stored;
   }
 
   private static String blankToNull(String value) {
