@@ -1,6 +1,7 @@
 package genpay.purchases;
 
 import genpay.TestEngine;
+import genpay.credits.SignIns;
 import genpay.config.Addresses;
 import genpay.config.Settings;
 import genpay.stripe.StripeSignature;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static genpay.ProblemAssert.assertProblem;
 import static genpay.TestEngine.await;
@@ -32,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Buying credits end to end: the real engine, stripe-java against the sandbox, the real ledger in Redis. */
 class CreditsPurchaseTest {
 
-  private static final Pattern LINK = Pattern.compile("/auth/verify\\?token=([A-Za-z0-9_-]{43})");
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private static TestEngine genpay;
@@ -53,30 +51,8 @@ class CreditsPurchaseTest {
   }
 
   private static Buyer signIn() {
-    int n = SEQUENCE.incrementAndGet();
-    String email = "buyer." + n + "x" + System.nanoTime() + "@example.test";
-    String ip = "10.9." + (n / 256 % 256) + "." + (n % 256);
-    HttpResponse<Buffer> asked = await(genpay.http.post("/api/auth/email-link").putHeader("X-Forwarded-For", ip)
-        .sendJsonObject(new JsonObject().put("email", email)));
-    assertEquals(202, asked.statusCode(), asked.bodyAsString());
-    JsonArray messages = await(genpay.http.get("/sandbox/mail/api/messages").send()).bodyAsJsonArray();
-    String token = null;
-    for (int i = 0; i < messages.size() && token == null; i++) {
-      JsonObject message = messages.getJsonObject(i);
-      if (email.equals(message.getString("to"))) {
-        Matcher link = LINK.matcher(message.getString("text"));
-        assertTrue(link.find());
-        token = link.group(1);
-      }
-    }
-    HttpResponse<Buffer> verified = await(genpay.http.get("/auth/verify?token=" + token).send());
-    assertEquals(303, verified.statusCode(), verified.bodyAsString());
-    for (String cookie : verified.cookies()) {
-      if (cookie.startsWith("gp_session=")) {
-        return new Buyer(cookie.substring("gp_session=".length(), cookie.indexOf(';')), email);
-      }
-    }
-    throw new AssertionError("no session cookie");
+    String email = SignIns.newEmail();
+    return new Buyer(SignIns.signIn(genpay, email), email);
   }
 
   private static HttpRequest<Buffer> as(Buyer buyer, HttpRequest<Buffer> request) {

@@ -1,9 +1,9 @@
 package genpay.web;
 
 import genpay.TestEngine;
+import genpay.credits.SignIns;
 import genpay.config.Addresses;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -17,20 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static genpay.ProblemAssert.assertProblem;
 import static genpay.TestEngine.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** POST /api/generations on a real engine: credits spent once, files of each type made, failures given back. */
 class GenerationsApiTest {
 
-  private static final Pattern LINK = Pattern.compile("/auth/verify\\?token=([A-Za-z0-9_-]{43})");
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
@@ -51,31 +47,7 @@ class GenerationsApiTest {
 
   /** A fresh account signed in through the sandbox mailbox: its cookie value. */
   private static String signIn() {
-    int n = SEQUENCE.incrementAndGet();
-    String email = "gen" + n + "x" + System.nanoTime() + "@example.test";
-    HttpResponse<Buffer> asked = await(genpay.http.post("/api/auth/email-link")
-        .putHeader("X-Forwarded-For", "10.9." + (n / 256 % 256) + "." + (n % 256))
-        .sendJsonObject(new JsonObject().put("email", email)));
-    assertEquals(202, asked.statusCode(), asked.bodyAsString());
-    JsonArray messages = await(genpay.http.get("/sandbox/mail/api/messages").send()).bodyAsJsonArray();
-    String token = null;
-    for (int i = 0; i < messages.size() && token == null; i++) {
-      JsonObject message = messages.getJsonObject(i);
-      if (email.equals(message.getString("to"))) {
-        Matcher link = LINK.matcher(message.getString("text"));
-        assertTrue(link.find());
-        token = link.group(1);
-      }
-    }
-    assertNotNull(token, "no sign-in mail");
-    HttpResponse<Buffer> verified = await(genpay.http.get("/auth/verify?token=" + token).send());
-    assertEquals(303, verified.statusCode());
-    for (String cookie : verified.cookies()) {
-      if (cookie.startsWith("gp_session=")) {
-        return cookie.substring("gp_session=".length(), cookie.indexOf(';'));
-      }
-    }
-    throw new AssertionError("no session cookie");
+    return SignIns.signIn(genpay);
   }
 
   private static HttpRequest<Buffer> withCookie(HttpRequest<Buffer> request, String session) {
