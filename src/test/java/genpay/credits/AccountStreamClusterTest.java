@@ -1,6 +1,7 @@
 package genpay.credits;
 
 import genpay.TestEngine;
+import genpay.push.SseClient;
 import genpay.config.Addresses;
 import genpay.redis.EmbeddedRedis;
 import io.vertx.core.Vertx;
@@ -63,7 +64,8 @@ class AccountStreamClusterTest {
     String account = await(node1.http.get("/api/account").putHeader("Cookie", "gp_session=" + session).send())
         .bodyAsJsonObject().getString("id");
     HttpClient http = client.createHttpClient();
-    CreditsApiTest.Events events = await(CreditsApiTest.Events.open(http, node2.port, "/api/events/account", session));
+    SseClient events = await(SseClient.open(http, node2.port, "/api/events/account", null,
+        Map.of("Cookie", "gp_session=" + session)));
     assertEquals(10.0, await(events.when(event -> true)).data().getDouble("balance"));
 
     // CREDITS_GRANT is answered by node1's own ledger verticle: the write, and its notice, happen on node1.
@@ -71,7 +73,7 @@ class AccountStreamClusterTest {
         new JsonObject().put("accountId", account).put("type", "purchase").put("amount", 7.5)
             .put("sourceId", "cs_test_cluster" + System.nanoTime()))).body();
     assertEquals("applied", granted.getString("status"));
-    CreditsApiTest.Event next = await(events.when(event -> event.data().getDouble("balance") == 17.5));
+    SseClient.Event next = await(events.when(event -> event.data().getDouble("balance") == 17.5));
     assertEquals("purchase", next.data().getJsonObject("change").getString("type"));
   }
 }

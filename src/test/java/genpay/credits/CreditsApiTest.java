@@ -1,14 +1,10 @@
 package genpay.credits;
 
 import genpay.TestEngine;
+import genpay.push.SseClient;
 import genpay.config.Addresses;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -18,8 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 
 import static genpay.ProblemAssert.assertProblem;
 import static genpay.TestEngine.await;
@@ -229,19 +223,20 @@ class CreditsApiTest {
     String session = SignIns.signIn(genpay);
     String account = accountId(session);
     HttpClient client = genpay.engine.vertx().createHttpClient();
-    Events events = await(Events.open(client, genpay.port, "/api/events/account", session));
+    SseClient events = await(SseClient.open(client, genpay.port, "/api/events/account", null,
+        Map.of("Cookie", "gp_session=" + session)));
     assertEquals(200, events.response.statusCode());
     assertEquals("text/event-stream; charset=utf-8", events.response.getHeader("Content-Type"));
     assertEquals("no-cache", events.response.getHeader("Cache-Control"));
     assertEquals("no", events.response.getHeader("X-Accel-Buffering"));
-    Event first = await(events.when(event -> true));
+    SseClient.Event first = await(events.when(event -> true));
     assertEquals("balance", first.type());
     assertEquals(10.0, first.data().getDouble("balance"));
     assertEquals("free", first.data().getString("plan"));
     assertEquals(1, first.data().getJsonArray("buckets").size());
 
     grant(account, "purchase", 50, "cs_test_live" + System.nanoTime(), "live");
-    Event next = await(events.when(event -> event.data().getDouble("balance") == 60.0));
+    SseClient.Event next = await(events.when(event -> event.data().getDouble("balance") == 60.0));
     assertEquals("balance", next.type());
     assertTrue(next.id() > first.id());
     assertEquals("purchase", next.data().getJsonObject("change").getString("type"));
@@ -264,69 +259,5 @@ class CreditsApiTest {
     assertEquals(200, uplot.statusCode());
     assertTrue(uplot.bodyAsString().contains("uPlot"));
     assertEquals(200, get("/webjars/uplot/1.6.30/dist/uPlot.min.css", null).statusCode());
-  }
-
-  record Event(long id, String type, JsonObject data) {
-  }
-
-  /** A minimal server-sent events reader with a session cookie. */
-  static final class Events {
-    final List<Event> events = new CopyOnWriteArrayList<>();
-    private final List<Map.Entry<Predicate<Event>, Promise<Event>>> watchers = new CopyOnWriteArrayList<>();
-    private final StringBuilder pending = new StringBuilder();
-    HttpClientResponse response;
-
-    static Future<Events> open(HttpClient client, int port, String path, String session) {
-      Events sse = new Events();
-      RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-          .setURI(path).putHeader("Accept", "text/event-stream").putHeader("Cookie", "gp_session=" + session);
-      return client.request(options).compose(request -> request.send()).map(response -> {
-        sse.response = response;
-        response.handler(buffer -> sse.feed(buffer.toString()));
-        return sse;
-      });
-    }
-
-    synchronized Future<Event> when(Predicate<Event> test) {
-      for (Event event : events) {
-        if (test.test(event)) {
-          return Future.succeededFuture(event);
-        }
-      }
-      Promise<Event> promise = Promise.promise();
-      watchers.add(Map.entry(test, promise));
-      return promise.future();
-    }
-
-    private synchronized void feed(String text) {
-      pending.append(text);
-      int end;
-      while ((end = pending.indexOf("\n\n")) >= 0) {
-        String block = pending.substring(0, end);
-        pending.delete(0, end + 2);
-        long id = -1;
-        String type = null;
-        String data = null;
-        for (String line : block.split("\n")) {
-          if (line.startsWith("id: ")) {
-            id = Long.parseLong(line.substring(4));
-          } else if (line.startsWith("event: ")) {
-            type = line.substring(7);
-          } else if (line.startsWith("data: ")) {
-            data = line.substring(6);
-          }
-        }
-        if (data != null) {
-          Event event = new Event(id, type, new JsonObject(data));
-          events.add(event);
-          for (var watcher : List.copyOf(watchers)) {
-            if (watcher.getKey().test(event)) {
-              watchers.remove(watcher);
-              watcher.getValue().tryComplete(event);
-            }
-          }
-        }
-      }
-    }
   }
 }

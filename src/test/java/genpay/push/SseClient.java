@@ -10,21 +10,22 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /** A raw server-sent events reader over Vert.x's HTTP client: parses id/event/data and keeps every event. */
-final class SseClient {
+public final class SseClient {
 
-  record Event(long id, String type, JsonObject data) {
+  public record Event(long id, String type, JsonObject data) {
   }
 
-  final List<Event> events = new CopyOnWriteArrayList<>();
+  public final List<Event> events = new CopyOnWriteArrayList<>();
   final List<String> comments = new CopyOnWriteArrayList<>();
   /** When the first comment line (a keep-alive) arrived, in System.nanoTime(). */
   final Promise<Long> firstComment = Promise.promise();
   final Promise<Void> ended = Promise.promise();
-  HttpClientResponse response;
+  public HttpClientResponse response;
   String retry;
   private final List<Watcher> watchers = new ArrayList<>();
   private final StringBuilder pending = new StringBuilder();
@@ -33,9 +34,16 @@ final class SseClient {
   }
 
   static Future<SseClient> open(HttpClient client, int port, String path, String lastEventId) {
+    return open(client, port, path, lastEventId, Map.of());
+  }
+
+  /** With more request headers, e.g. a session cookie. */
+  public static Future<SseClient> open(HttpClient client, int port, String path, String lastEventId,
+                                       Map<String, String> headers) {
     SseClient sse = new SseClient();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
         .setURI(path).putHeader("Accept", "text/event-stream");
+    headers.forEach(options::putHeader);
     if (lastEventId != null) {
       options.putHeader("Last-Event-ID", lastEventId);
     }
@@ -49,7 +57,7 @@ final class SseClient {
   }
 
   /** Completes with the first event (already received or still to come) that passes {@code test}. */
-  synchronized Future<Event> when(Predicate<Event> test) {
+  public synchronized Future<Event> when(Predicate<Event> test) {
     for (Event event : events) {
       if (test.test(event)) {
         return Future.succeededFuture(event);
