@@ -1,5 +1,6 @@
 package genpay.accounts;
 
+import genpay.web.JsonAnswer;
 import genpay.config.Addresses;
 import genpay.config.Settings;
 import genpay.mail.Mail;
@@ -246,8 +247,7 @@ public final class AccountRoutes {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store").end(body.encode());
+    JsonAnswer.send(ctx, status, body);
   }
 
   private static void page(RoutingContext ctx, int status, String title, String text) {

@@ -1,5 +1,6 @@
 package genpay.credits;
 
+import genpay.web.JsonAnswer;
 import genpay.accounts.Account;
 import genpay.accounts.AuthHandler;
 import genpay.config.Addresses;
@@ -209,10 +210,6 @@ public final class CreditsRoutes {
   }
 
   private static void json(RoutingContext ctx, JsonObject body) {
-    if (ctx.response().ended() || ctx.response().closed()) {
-      return;
-    }
-    ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store").end(body.encode());
+    JsonAnswer.send(ctx, 200, body);
   }
 }

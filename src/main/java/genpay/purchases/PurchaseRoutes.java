@@ -1,5 +1,6 @@
 package genpay.purchases;
 
+import genpay.web.JsonAnswer;
 import genpay.accounts.Account;
 import genpay.accounts.AuthHandler;
 import genpay.config.Addresses;
@@ -65,7 +66,6 @@ public final class PurchaseRoutes {
   }
 
   private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-        .end(body.encode());
+    JsonAnswer.send(ctx, 200, body);
   }
 }

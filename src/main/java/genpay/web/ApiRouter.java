@@ -168,9 +168,6 @@ public final class ApiRouter {
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .end(body.encode());
+    JsonAnswer.send(ctx, status, body);
   }
 }
