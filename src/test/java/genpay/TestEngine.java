@@ -240,8 +240,13 @@ public final class TestEngine implements AutoCloseable {
   }
 
   public static <T> T await(Future<T> future) {
+    return await(future, 30);
+  }
+
+  /** For a future whose own timeout is longer than the usual 30 s guard (the guard would cut it short). */
+  public static <T> T await(Future<T> future, long seconds) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -26,7 +26,7 @@ class GenerationDeadlineTest {
       var ended = genpay.reaches(sessionId, "completed", "error");
       genpay.clickOnCheckoutPage(sessionId, "paid");
       long paidAt = await(processing.timeout(20, TimeUnit.SECONDS)).getLong("timestamp");
-      JsonObject session = await(ended.timeout(60, TimeUnit.SECONDS));
+      JsonObject session = await(ended.timeout(60, TimeUnit.SECONDS), 70);
 
       assertEquals("timeout", session.getJsonArray("files").getJsonObject(0).getString("status"));
       long overshootMs = session.getLong("timestamp") - paidAt - DEADLINE_SECONDS * 1000L;

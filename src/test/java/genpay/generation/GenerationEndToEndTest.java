@@ -40,7 +40,7 @@ class GenerationEndToEndTest {
     String sessionId = genpay.order(3, "a paper boat on a rainy street");
     var completed = genpay.reaches(sessionId, "completed", "error");
     genpay.clickOnCheckoutPage(sessionId, "paid");
-    JsonObject session = await(completed.timeout(60, TimeUnit.SECONDS));
+    JsonObject session = await(completed.timeout(60, TimeUnit.SECONDS), 70);
 
     assertEquals("completed", session.getString("status"));
     assertEquals(3, session.getJsonArray("files").size());

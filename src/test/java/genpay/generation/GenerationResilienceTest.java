@@ -44,7 +44,7 @@ class GenerationResilienceTest {
         ends.add(genpay.reaches(sessionId, "completed", "error"));
         genpay.clickOnCheckoutPage(sessionId, "paid");
       }
-      await(Future.all(ends).timeout(150, TimeUnit.SECONDS));
+      await(Future.all(ends).timeout(150, TimeUnit.SECONDS), 160);
       List<String> fileIds = new ArrayList<>();
       for (Future<JsonObject> end : ends) {
         JsonObject session = end.result();
@@ -124,7 +124,7 @@ class GenerationResilienceTest {
       awaitFileStatus(genpay, fileId, "in_progress");
       genpay.engine.embeddedRedis().stop();
       genpay.engine.embeddedRedis().restart();
-      JsonObject session = await(ended.timeout(60, TimeUnit.SECONDS));
+      JsonObject session = await(ended.timeout(60, TimeUnit.SECONDS), 70);
       assertEquals("completed", session.getString("status"));
       await(genpay.acknowledged(fileIdsOf(session)).timeout(30, TimeUnit.SECONDS));
       assertEquals(0, genpay.pendingJobs());

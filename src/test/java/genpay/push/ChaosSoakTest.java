@@ -74,7 +74,7 @@ class ChaosSoakTest {
         await(genpay.engine.vertx().timer(PAUSE_MS));
       }
 
-      await(Future.all(finals).timeout(150, TimeUnit.SECONDS));
+      await(Future.all(finals).timeout(150, TimeUnit.SECONDS), 160);
       int completed = 0;
       List<String> fileIds = new ArrayList<>();
       for (int i = 0; i < ORDERS; i++) {
@@ -93,7 +93,7 @@ class ChaosSoakTest {
       for (String fileId : fileIds) {
         assertEquals(1, genpay.providerStarts(fileId), "started once: " + fileId);
       }
-      await(genpay.acknowledged(fileIds).timeout(60, TimeUnit.SECONDS));
+      await(genpay.acknowledged(fileIds).timeout(60, TimeUnit.SECONDS), 70);
       assertEquals(0, genpay.pendingJobs(), "nothing pending in the group");
       assertEquals(0, await(genpay.redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.GENERATION_JOBS))).toLong(),
           "the stream holds no finished job");

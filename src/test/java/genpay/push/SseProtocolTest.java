@@ -208,16 +208,16 @@ class SseProtocolTest {
     for (int i = 0; i < 1_000; i++) {
       opening.add(SseClient.open(http, genpay.port, "/api/events/session/" + sessionId, null));
     }
-    await(Future.all(opening).timeout(60, TimeUnit.SECONDS));
+    await(Future.all(opening).timeout(60, TimeUnit.SECONDS), 70);
     List<Future<SseClient.Event>> snapshots = new ArrayList<>();
     List<Future<SseClient.Event>> paid = new ArrayList<>();
     for (Future<SseClient> stream : opening) {
       snapshots.add(stream.result().when(e -> "pending".equals(e.data().getString("status"))));
       paid.add(stream.result().when(e -> "processing".equals(e.data().getString("status"))));
     }
-    await(Future.all(snapshots).timeout(60, TimeUnit.SECONDS));
+    await(Future.all(snapshots).timeout(60, TimeUnit.SECONDS), 70);
     genpay.clickOnCheckoutPage(sessionId, "paid");
-    await(Future.all(paid).timeout(60, TimeUnit.SECONDS));
+    await(Future.all(paid).timeout(60, TimeUnit.SECONDS), 70);
     for (Future<SseClient> stream : opening) {
       assertEquals(2, stream.result().events.size());
       stream.result().response.request().connection().close();
@@ -274,7 +274,7 @@ class SseProtocolTest {
       }
       // Only now read: what was in flight arrives, then the end of the dropped connection.
       // The server gives up on this reader by itself, while it still does not read.
-      await(dropped.future().timeout(40, TimeUnit.SECONDS));
+      await(dropped.future().timeout(40, TimeUnit.SECONDS), 50);
       double droppedCount = genpay.engine.registry().get("genpay.sse.dropped").counter().count();
       assertTrue(droppedCount >= 1, "counted in /metrics");
       assertTrue(events > 900, "the store kept changing meanwhile: " + events);

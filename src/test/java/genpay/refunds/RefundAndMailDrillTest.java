@@ -59,8 +59,8 @@ class RefundAndMailDrillTest {
                 && "owed".equals(file.getJsonObject("refund").getString("status")))));
         genpay.payOnCheckoutPage(sessionId, "buyer" + i + "@example.test");
       }
-      await(Future.all(settled).timeout(120, TimeUnit.SECONDS));
-      await(allMailed.future().timeout(60, TimeUnit.SECONDS));
+      await(Future.all(settled).timeout(120, TimeUnit.SECONDS), 130);
+      await(allMailed.future().timeout(60, TimeUnit.SECONDS), 70);
 
       int failedVideos = 0;
       long refundedOnOrders = 0;

@@ -148,7 +148,7 @@ class RefundTest {
 
       try (TestEngine survivor = TestEngine.start(shared)) {
         // Once the dead node's lease runs out, a sweep takes the refund and asks Stripe with the same key.
-        JsonObject session = await(settledNowOrLater(survivor, sessionId).timeout(60, TimeUnit.SECONDS));
+        JsonObject session = await(settledNowOrLater(survivor, sessionId).timeout(60, TimeUnit.SECONDS), 70);
         JsonObject refund = session.getJsonArray("files").getJsonObject(0).getJsonObject("refund");
         assertEquals("succeeded", refund.getString("status"));
         assertEquals(made, List.of(refund.getString("id")), "the refund the dead node's call made");
