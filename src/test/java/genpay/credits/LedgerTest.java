@@ -315,6 +315,36 @@ class LedgerTest {
   }
 
   @Test
+  void aGrantAtALaterTimeMovesTheLedgerTimeSoThePreviousPeriodsGrantExpiresFirst() {
+    String account = account();
+    Instant now = clock.instant();
+    // A subscription on a test clock: its periods lie ahead of the real now.
+    Instant periodOne = now.plus(Duration.ofDays(40));
+    Instant periodTwo = periodOne.plus(Duration.ofDays(31));
+    Instant periodThree = periodTwo.plus(Duration.ofDays(30));
+    LedgerOutcome first = await(ledger.grant(account, EntryType.SUBSCRIPTION_GRANT, 50000, "in_first", periodTwo,
+        "pro plan, first month", periodOne));
+    assertInstanceOf(LedgerOutcome.Applied.class, first);
+    await(ledger.spend(account, 12000, "ord_some", "image", "model-a", "spent in month one"));
+    LedgerOutcome second = await(ledger.grant(account, EntryType.SUBSCRIPTION_GRANT, 50000, "in_second",
+        periodThree, "pro plan, second month", periodTwo.plusSeconds(5)));
+    assertEquals(50000, ((LedgerOutcome.Applied) second).balance(), "the first month's 380 left before the new 500");
+
+    List<Map<String, String>> entries = stream(account);
+    assertEquals(List.of("subscription_grant", "usage", "expiry", "subscription_grant"),
+        entries.stream().map(e -> e.get("type")).toList());
+    assertEquals("-38000", entries.get(2).get("amount"));
+    assertEquals(Long.toString(periodTwo.plusSeconds(5).toEpochMilli()), entries.get(2).get("at"),
+        "written at the grant's time, not the real now");
+    assertEquals(Long.toString(periodOne.toEpochMilli()), entries.get(0).get("at"));
+    // The real clock is far behind; the account's time never goes back, so the expired bucket stays expired.
+    assertEquals(50000, await(ledger.balance(account)).balance());
+    LedgerOutcome earlier = await(ledger.grant(account, EntryType.SUBSCRIPTION_GRANT, 100, "in_late", periodTwo,
+        "a grant of an expired period", null));
+    assertInstanceOf(LedgerOutcome.Refused.class, earlier, "the account's time is past that period's end");
+  }
+
+  @Test
   void theFreePlanGrantsOncePerCalendarMonthAndExpiresAtItsEnd() {
     String account = account();
     List<Future<LedgerOutcome>> all = new ArrayList<>();
