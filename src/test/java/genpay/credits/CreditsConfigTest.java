@@ -97,6 +97,25 @@ class CreditsConfigTest {
   }
 
   @Test
+  void paidPlansCarryTheirStripePricesAndABadPriceIdStopsStartUp() {
+    CreditsConfig config = CreditsConfig.defaults();
+    assertEquals(Map.of("monthly", "", "yearly", ""), config.plan("pro").stripePrices());
+    assertEquals(Map.of(), config.plan("free").stripePrices());
+    JsonObject plans = CreditsConfig.defaultsJson().getJsonObject("plans");
+    plans.getJsonObject("enterprise").put("stripePrices", new JsonObject().put("monthly", "price_1Ent"));
+    assertEquals(Map.of("monthly", "price_1Ent"), CreditsConfig.from(new JsonObject().put("plans", plans))
+        .plan("enterprise").stripePrices());
+    plans.getJsonObject("enterprise").put("stripePrices", new JsonObject().put("monthly", "prod_1Ent"));
+    ConfigException bad = assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject().put("credits", new JsonObject().put("plans", plans)), Map.of()));
+    assertEquals("Bad configuration: credits.plans.enterprise.stripePrices.monthly must be a Stripe Price id "
+        + "(price_…) or empty", bad.getMessage());
+    plans.getJsonObject("enterprise").put("stripePrices", new JsonObject().put("weekly", ""));
+    assertTrue(assertThrows(ConfigException.class, () -> CreditsConfig.from(new JsonObject().put("plans", plans)))
+        .getMessage().contains("credits.plans.enterprise.stripePrices.weekly"));
+  }
+
+  @Test
   void jsonCarriesTwoDecimalsAsNumbers() {
     assertEquals(12.5, Credits.toJson(1250));
     assertEquals("{\"b\":0.1}", new JsonObject().put("b", Credits.toJson(10)).encode());

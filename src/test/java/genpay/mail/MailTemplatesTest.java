@@ -131,6 +131,28 @@ class MailTemplatesTest {
   }
 
   @Test
+  void aFailedSubscriptionPaymentSaysWhatFailedWhenItIsTriedAgainAndWhereToFixItInEnglishOrGerman() {
+    JsonObject failed = new JsonObject().put("invoiceId", "in_123").put("plan", "pro").put("amountDue", 2900)
+        .put("currency", "usd").put("nextPaymentAttempt", 1_775_001_600L) // 2026-04-01
+        .put("hostedInvoiceUrl", "https://pay.example/in_123?a=1&b=<2>");
+    Mail english = MailTemplates.subscriptionPaymentFailed("ann@example.com", "en", failed, APP);
+    assertEquals("Payment for genpay Pro failed", english.subject());
+    assertTrue(english.text().contains("We could not charge $29.00 for your genpay Pro subscription"), english.text());
+    assertTrue(english.text().contains("We will try again on April 1, 2026."), english.text());
+    assertTrue(english.text().contains(APP + "/en/account"), english.text());
+    assertTrue(english.text().contains("Reference: in_123"), english.text());
+    assertTrue(english.html().contains("a=1&amp;b=&lt;2&gt;"), "escaped: " + english.html());
+
+    Mail german = MailTemplates.subscriptionPaymentFailed("ann@example.com", "de",
+        failed.copy().put("nextPaymentAttempt", null), APP);
+    assertEquals("Zahlung für genpay Pro fehlgeschlagen", german.subject());
+    assertTrue(german.text().contains("29,00"), german.text());
+    assertTrue(german.text().contains("Es folgen keine weiteren Versuche"), german.text());
+    assertTrue(german.text().contains(APP + "/de/account"), german.text());
+    assertTrue(german.html().startsWith("<!doctype html>\n<html lang=\"de\">"), german.html());
+  }
+
+  @Test
   void theSignInMessageCarriesTheLinkInEnglishOrGerman() {
     String link = APP + "/auth/verify?token=abc_DEF-123";
     Mail en = MailTemplates.signIn("me@x.test", "en", link);
