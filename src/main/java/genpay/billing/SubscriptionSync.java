@@ -182,6 +182,7 @@ public final class SubscriptionSync {
   private void notice(String accountId, SubscriptionState state, int granted) {
     bus.publish(Addresses.BILLING_CHANGED, new JsonObject().put("accountId", accountId)
         .put("subscriptionId", state.subscriptionId()).put("status", state.status().wire()).put("plan", state.plan())
+        .put("accountPlan", state.status().keepsPlan() && state.plan() != null ? state.plan() : SubscriptionMachine.FREE)
         .put("cancelAtPeriodEnd", state.cancelAtPeriodEnd()).put("granted", granted), LOCAL);
     bus.publish(Addresses.CREDITS_CHANGED_CLUSTER, new JsonObject().put("accountId", accountId)
         .put("type", "subscription"));

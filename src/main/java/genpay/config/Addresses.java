@@ -198,8 +198,8 @@ public final class Addresses {
   /** {@code {invoiceId}} → what the payment-failed mail says: {@code {email, locale, plan, amountDue, currency, ...}}. */
   public static final String BILLING_PAYMENT_FAILED_MAIL = "billing.payment.failed.mail";
   /**
-   * Local-only notice after a sync stored a newer state: {@code {accountId, subscriptionId, status, plan,
-   * cancelAtPeriodEnd, granted}}.
+   * Local-only notice after a sync stored a newer state or granted credits: {@code {accountId, subscriptionId, status,
+   * plan (the price's), accountPlan (what the account now has), cancelAtPeriodEnd, granted}}.
    */
   public static final String BILLING_CHANGED = "billing.changed";
 
