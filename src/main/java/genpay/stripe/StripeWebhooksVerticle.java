@@ -159,7 +159,8 @@ public final class StripeWebhooksVerticle extends VerticleBase {
     return vertx.eventBus().<JsonObject>request(Addresses.BILLING_EVENT, command, BILLING_CALL)
         .map(reply -> {
           String outcome = reply.body().getString("outcome");
-          LOG.info("billing: webhook {} {} (api version {}): {}", event.id(), event.type(), event.apiVersion(), outcome);
+          LOG.info("billing: webhook {} {} (api version {}): {}{}", event.id(), event.type(), event.apiVersion(), outcome,
+              reply.body().getString("accountId") == null ? "" : " (account " + reply.body().getString("accountId") + ")");
           count(event.type(), "billing_" + outcome);
           return answer(200, null);
         })
