@@ -62,7 +62,9 @@ class BillingWebhooksAndEndpointsTest {
     JsonObject basil = firstInvoice(before);
     String subscriptionId = basil.getJsonObject("parent").getJsonObject("subscription_details")
         .getString("subscription");
+    // Without customer, so only the shape's own field can name the subscription (not the customer's account).
     JsonObject preBasil = basil.copy();
+    preBasil.remove("customer");
     preBasil.remove("parent");
     preBasil.put("subscription", subscriptionId);
     for (Object line : preBasil.getJsonObject("lines").getJsonArray("data")) {
@@ -73,8 +75,9 @@ class BillingWebhooksAndEndpointsTest {
     assertEquals("pro", before.plan());
 
     BillingTestSupport after = subscribedUnseen();
-    JsonObject current = firstInvoice(after);
+    JsonObject current = firstInvoice(after).copy();
     assertNull(current.getValue("subscription"), "the sandbox speaks basil and later");
+    current.remove("customer");
     assertEquals(200, after.postEvent("evt_test_basil" + System.nanoTime(), "invoice.paid", current).statusCode());
     assertEquals(List.of("subscription_grant 50000 " + current.getString("id")), after.entries("subscription_grant"));
     assertEquals("pro", after.plan());
