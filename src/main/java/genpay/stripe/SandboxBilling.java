@@ -353,6 +353,15 @@ final class SandboxBilling {
         .put(BillingSteps.INTERNAL, new JsonObject().put("number", SandboxCards.normalise(number)));
   }
 
+  Future<JsonObject> paymentMethod(String id) {
+    return store.read(SandboxStore.paymentMethod(id)).map(read -> {
+      if (!read.exists()) {
+        throw SandboxError.missing("payment_method", id);
+      }
+      return BillingSteps.render(read.json());
+    });
+  }
+
   Future<JsonObject> paymentMethods(String customer) {
     if (customer == null || customer.isEmpty()) {
       return Future.failedFuture(SandboxError.invalid("parameter_missing", "Missing required param: customer."));
