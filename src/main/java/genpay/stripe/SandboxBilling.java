@@ -304,6 +304,9 @@ final class SandboxBilling {
         if (failed == 0) {
           return Future.succeededFuture(customer);
         }
+        if (idem == null) {
+          return Future.failedFuture(new Conflict());
+        }
         return store.get(idem).compose(this::customer);
       });
     });
@@ -594,6 +597,11 @@ final class SandboxBilling {
     String customer = form.getOrDefault("customer", "");
     if (customer.isEmpty()) {
       throw SandboxError.invalid("parameter_missing", "Missing required param: customer.");
+    }
+    String returnUrl = form.get("return_url");
+    // The portal page links to it: only a web address, never a script.
+    if (returnUrl != null && !returnUrl.matches("^https?://[^\\s]+$")) {
+      throw SandboxError.invalid("url_invalid", "Not a valid URL: return_url.");
     }
     return readCustomer(customer).compose(found -> {
       String id = SandboxIds.next("bps_", 24);

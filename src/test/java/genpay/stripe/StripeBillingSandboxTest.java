@@ -342,6 +342,10 @@ class StripeBillingSandboxTest {
     assertEquals(end, cycle.getStatusTransitions().getPaidAt(), "paid at the period's end on the clock");
     assertEquals(end, cycle.getLines().getData().get(0).getPeriod().getStart());
     assertEquals(renewed.getLatestInvoice(), cycle.getId());
+    String hosted = java.net.URI.create(cycle.getHostedInvoiceUrl()).getPath();
+    HttpResponse<Buffer> invoicePage = await(genpay.http.get(hosted).send());
+    assertEquals(200, invoicePage.statusCode());
+    assertTrue(invoicePage.bodyAsString().contains(cycle.getNumber()));
     List<String> types = SandboxEventInbox.types(inbox.await(customer.getId(), before + 5)
         .subList(before, before + 5));
     assertEquals(List.of("invoice.created", "invoice.finalized", "invoice.paid", "payment_intent.succeeded",
@@ -399,7 +403,10 @@ class StripeBillingSandboxTest {
     assertTrue(cancelling.getCancelAtPeriodEnd());
     assertEquals(end, cancelling.getCancelAt());
     assertEquals("active", cancelling.getStatus());
-    int before = inbox.of(customer.getId()).size();
+    List<JsonObject> updated = inbox.await(customer.getId(), 8);
+    assertEquals("customer.subscription.updated", updated.get(7).getString("type"));
+    assertTrue(SandboxEventInbox.object(updated.get(7)).getBoolean("cancel_at_period_end"));
+    int before = 8;
     advance(customer, end + BillingPeriods.DAY);
     Subscription canceled = stripe.v1().subscriptions().retrieve(sub.getId());
     assertEquals("canceled", canceled.getStatus());
@@ -536,5 +543,38 @@ class StripeBillingSandboxTest {
     assertEquals("subscription_update", stripe.v1().invoices().retrieve(upgraded.getLatestInvoice())
         .getBillingReason());
     assertEquals(404, post(path + "/cancel", "subscription=sub_notyours").statusCode());
+    assertEquals(400, assertThrows(InvalidRequestException.class, () -> stripe.v1().billingPortal().sessions()
+        .create(SessionCreateParams.builder().setCustomer(customer.getId()).setReturnUrl("javascript:alert(1)")
+            .build())).getStatusCode(), "the portal links only to a web address");
+  }
+
+  @Test
+  void oneAdvanceProcessesTheClocksCustomersInTimeOrder() throws Exception {
+    TestClock shared = stripe.v1().testHelpers().testClocks().create(TestClockCreateParams.builder()
+        .setFrozenTime(System.currentTimeMillis() / 1000).setName("two customers").build());
+    Customer early = stripe.v1().customers().create(CustomerCreateParams.builder().setEmail("early@example.com")
+        .setTestClock(shared.getId()).build());
+    Subscription first = subscribed(early, "price_sandbox_pro_monthly", "4242424242424242");
+    advance(early, shared.getFrozenTime() + 10 * BillingPeriods.DAY);
+    Customer late = stripe.v1().customers().create(CustomerCreateParams.builder().setEmail("late@example.com")
+        .setTestClock(shared.getId()).build());
+    // The later customer's subscription is the newer one on the clock, its period ends ten days after the first's.
+    Subscription second = subscribed(late, "price_sandbox_enterprise_monthly", "4242424242424242");
+    long firstEnd = first.getItems().getData().get(0).getCurrentPeriodEnd();
+    long secondEnd = second.getItems().getData().get(0).getCurrentPeriodEnd();
+    assertTrue(secondEnd > firstEnd);
+    int before = inbox.all().size();
+    advance(early, BillingPeriods.periodEnd(first.getBillingCycleAnchor(), "month", 1) + 60);
+
+    List<String> renewals = new java.util.ArrayList<>();
+    for (JsonObject event : inbox.all().subList(before, inbox.all().size())) {
+      if ("invoice.paid".equals(event.getString("type"))) {
+        JsonObject invoice = SandboxEventInbox.object(event);
+        renewals.add(invoice.getString("customer") + "@" + invoice.getJsonObject("status_transitions").getLong("paid_at"));
+      }
+    }
+    assertEquals(List.of(early.getId() + "@" + firstEnd, late.getId() + "@" + secondEnd,
+        early.getId() + "@" + BillingPeriods.periodEnd(first.getBillingCycleAnchor(), "month", 1)), renewals,
+        "each renewal at its time, in time order across customers");
   }
 }
