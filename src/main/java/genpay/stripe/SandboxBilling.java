@@ -304,6 +304,9 @@ final class SandboxBilling {
         if (failed == 0) {
           return Future.succeededFuture(customer);
         }
+        if (idem == null) {
+          return Future.failedFuture(new Conflict());
+        }
         return store.get(idem).compose(this::customer);
       });
     });
@@ -351,6 +354,15 @@ final class SandboxBilling {
         .put("livemode", false)
         .put("metadata", new JsonObject())
         .put(BillingSteps.INTERNAL, new JsonObject().put("number", SandboxCards.normalise(number)));
+  }
+
+  Future<JsonObject> paymentMethod(String id) {
+    return store.read(SandboxStore.paymentMethod(id)).map(read -> {
+      if (!read.exists()) {
+        throw SandboxError.missing("payment_method", id);
+      }
+      return BillingSteps.render(read.json());
+    });
   }
 
   Future<JsonObject> paymentMethods(String customer) {
@@ -585,6 +597,11 @@ final class SandboxBilling {
     String customer = form.getOrDefault("customer", "");
     if (customer.isEmpty()) {
       throw SandboxError.invalid("parameter_missing", "Missing required param: customer.");
+    }
+    String returnUrl = form.get("return_url");
+    // The portal page links to it: only a web address, never a script.
+    if (returnUrl != null && !returnUrl.matches("^https?://[^\\s]+$")) {
+      throw SandboxError.invalid("url_invalid", "Not a valid URL: return_url.");
     }
     return readCustomer(customer).compose(found -> {
       String id = SandboxIds.next("bps_", 24);

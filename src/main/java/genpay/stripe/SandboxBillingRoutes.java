@@ -31,6 +31,7 @@ final class SandboxBillingRoutes {
     router.delete("/v1/subscriptions/:id").handler(api(ctx -> billing.cancelSubscription(ctx.pathParam("id"))));
     router.get("/v1/invoices").handler(api(ctx -> billing.invoices(query(ctx))));
     router.get("/v1/invoices/:id").handler(api(ctx -> billing.invoice(ctx.pathParam("id"))));
+    router.get("/v1/payment_methods/:id").handler(api(ctx -> billing.paymentMethod(ctx.pathParam("id"))));
     router.get("/v1/payment_methods").handler(api(ctx -> billing.paymentMethods(query(ctx).get("customer"))));
     router.post("/v1/billing_portal/sessions").handler(api(ctx -> billing.createPortalSession(form(ctx))));
     router.post("/v1/test_helpers/test_clocks").handler(api(ctx -> billing.createClock(form(ctx))));

@@ -78,6 +78,17 @@ class SettingsTest {
   }
 
   @Test
+  void stripeSandboxShuffleIsOffUnlessAsked() throws Exception {
+    assertFalse(Settings.from(new JsonObject(), Map.of()).sandboxStripeShuffle());
+    assertTrue(Settings.from(new JsonObject(), Map.of("SANDBOX_STRIPE_SHUFFLE", "true")).sandboxStripeShuffle());
+    JsonObject shipped = new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of("conf/application.json")));
+    assertFalse(Settings.from(shipped, Map.of()).sandboxStripeShuffle(), "the shipped file names it, off");
+    ConfigException bad = assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), Map.of("SANDBOX_STRIPE_SHUFFLE", "sometimes")));
+    assertTrue(bad.getMessage().contains("SANDBOX_STRIPE_SHUFFLE"), bad.getMessage());
+  }
+
+  @Test
   void unknownFileKeyAndBadValuesAreRefused() {
     assertThrows(ConfigException.class, () -> Settings.from(new JsonObject().put("PROT", 1), Map.of()));
     assertThrows(ConfigException.class, () -> Settings.from(new JsonObject(), Map.of("REDIS_URL", "localhost:6379")));

@@ -61,6 +61,11 @@ final class SandboxEventInbox implements AutoCloseable {
     return mine;
   }
 
+  /** Every event received, in the order they arrived. */
+  List<JsonObject> all() {
+    return List.copyOf(events);
+  }
+
   static List<String> types(List<JsonObject> events) {
     return events.stream().map(event -> event.getString("type")).toList();
   }
