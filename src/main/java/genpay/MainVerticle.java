@@ -1,5 +1,6 @@
 package genpay;
 
+import genpay.billing.BillingVerticle;
 import genpay.config.ClusterStatus;
 import genpay.config.Settings;
 import genpay.generation.GenerationWorkerVerticle;
@@ -67,6 +68,9 @@ public final class MainVerticle extends VerticleBase {
         .onSuccess(id -> LOG.info("credits: ledger ready ({} plan(s), {} package(s))", settings.credits().plans().size(),
             settings.credits().packages().size()))
         .compose(id -> vertx.deployVerticle(() -> new CreditPurchaseVerticle(settings), new DeploymentOptions()))
+        .compose(id -> vertx.deployVerticle(() -> new BillingVerticle(settings), new DeploymentOptions()))
+        .onSuccess(id -> LOG.info("billing: subscriptions ready, sweep of subscribed accounts every {} s",
+            settings.reconcileIntervalSeconds()))
         .compose(id -> vertx.deployVerticle(() -> new RefundVerticle(settings, registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("refunds: failed and timed-out videos of card orders are refunded (retried every {} s)",
             settings.refundRetrySeconds()))

@@ -31,6 +31,7 @@ public final class AccountStore {
   private static final LuaScript KEY_CREATE = LuaScript.fromResources("/lua/apikey_create.lua");
   private static final LuaScript KEY_REVOKE = LuaScript.fromResources("/lua/apikey_revoke.lua");
   private static final LuaScript KEY_TOUCH = LuaScript.fromResources("/lua/apikey_touch.lua");
+  private static final LuaScript SET_PLAN = LuaScript.fromResources("/lua/account_set_plan.lua");
 
   private final Redis redis;
   private final Clock clock;
@@ -116,6 +117,22 @@ public final class AccountStore {
       Map<String, String> fields = fields(hash);
       return fields.isEmpty() ? null : Account.of(fields);
     });
+  }
+
+  /** What {@link #setPlan} did. */
+  public enum PlanWrite { SET, KEPT_NEWER, NO_ACCOUNT }
+
+  /**
+   * The account's plan as a subscription sync found it; a sync that began earlier ({@code syncedAtMs}) than the one
+   * that last set it changes nothing, so syncs finishing out of order leave the newest answer.
+   */
+  public Future<PlanWrite> setPlan(String accountId, String plan, long syncedAtMs) {
+    return SET_PLAN.run(redis, List.of(accountKey(accountId)), List.of(plan, Long.toString(syncedAtMs)), timeoutMs)
+        .map(reply -> switch (reply.toInteger()) {
+          case 1 -> PlanWrite.SET;
+          case 0 -> PlanWrite.KEPT_NEWER;
+          default -> PlanWrite.NO_ACCOUNT;
+        });
   }
 
   public Future<ApiKey> createKey(String accountId, String keyHash, String name, String prefix) {

@@ -89,7 +89,10 @@ public final class Addresses {
    * replies {@code {status: applied, balance, entryId, bucket, duplicate}} or {@code {status: refused, reason,
    * needed, balance}}; bad input fails 400, Redis trouble 503 (maybe applied: repeat with the same source id).
    */
-  /** {@code {accountId, type: purchase|bonus|subscription_grant|free_grant|adjustment, amount, sourceId, expiresAt?, description?}}. */
+  /**
+   * {@code {accountId, type: purchase|bonus|subscription_grant|free_grant|adjustment, amount, sourceId, expiresAt?,
+   * description?, at?}}; {@code at} (ISO-8601) moves the account's ledger time to max(now, at) first.
+   */
   public static final String CREDITS_GRANT = "credits.grant";
   /** The free plan's grant of this UTC month, once: {@code {accountId}}. */
   public static final String CREDITS_FREE_GRANT = "credits.free.grant";
@@ -140,6 +143,65 @@ public final class Addresses {
   public static final String PURCHASES_GET = "purchases.get";
   /** Ask Stripe about one purchase of an account and apply it: {@code {accountId, sessionId}}; 404 if not its own. */
   public static final String PURCHASES_SYNC = "purchases.sync";
+
+  /*
+   * Stripe Billing calls (genpay.stripe.BillingGateway on the gateway's worker verticle). Each replies Stripe's raw
+   * JSON; failures are coded (404 unknown at Stripe, 502 refused, 503 unavailable).
+   */
+  /** {@code {accountId, email}} → the customer (Idempotency-Key {@code customer-{accountId}}). */
+  public static final String STRIPE_CUSTOMER_CREATE = "stripe.customer.create";
+  /** {@code {customerId}} → the customer. */
+  public static final String STRIPE_CUSTOMER_RETRIEVE = "stripe.customer.retrieve";
+  /** {@code {accountId, customerId, priceId, plan, interval, locale, idempotencyKey}} → the Checkout Session. */
+  public static final String STRIPE_SUBSCRIPTION_CHECKOUT_CREATE = "stripe.subscription.checkout.create";
+  /** {@code {subscriptionId}} → the subscription. */
+  public static final String STRIPE_SUBSCRIPTION_RETRIEVE = "stripe.subscription.retrieve";
+  /** {@code {subscriptionId, cancelAtPeriodEnd?, itemId?, priceId?, prorationBehavior?}} → the subscription. */
+  public static final String STRIPE_SUBSCRIPTION_UPDATE = "stripe.subscription.update";
+  /** {@code {subscriptionId}}: cancel now → the subscription. */
+  public static final String STRIPE_SUBSCRIPTION_CANCEL = "stripe.subscription.cancel";
+  /** {@code {customer?, subscription?, status?, limit?}} → Stripe's list of invoices, newest first. */
+  public static final String STRIPE_INVOICES_LIST = "stripe.invoices.list";
+  /** {@code {invoiceId}} → the invoice. */
+  public static final String STRIPE_INVOICE_RETRIEVE = "stripe.invoice.retrieve";
+  /** {@code {customerId}} → Stripe's list of the customer's cards. */
+  public static final String STRIPE_PAYMENT_METHODS_LIST = "stripe.payment.methods.list";
+  /** {@code {customer, returnUrl}} → the billing portal session. */
+  public static final String STRIPE_BILLING_PORTAL_CREATE = "stripe.billing.portal.create";
+  /** {@code {testClockId}} → the test clock (its frozen_time is Stripe's now for its customers). */
+  public static final String STRIPE_TEST_CLOCK_RETRIEVE = "stripe.test.clock.retrieve";
+
+  /*
+   * Subscriptions (genpay.billing.BillingVerticle). Failures are coded like the others (400, 404, 409 already
+   * subscribed, 502, 503).
+   */
+  /** {@code {accountId, email, plan, interval, locale}} → {@code {sessionId, url}}. */
+  public static final String BILLING_CHECKOUT = "billing.checkout";
+  /** {@code {accountId, maxAgeMs?}} → {@code {plan, subscription}} (synced first when older than maxAgeMs). */
+  public static final String BILLING_SUBSCRIPTION = "billing.subscription";
+  /** {@code {accountId, subscriptionId, atPeriodEnd}} → {@code {plan, subscription}}; 404 if not the account's. */
+  public static final String BILLING_CANCEL = "billing.cancel";
+  /** {@code {accountId, subscriptionId, newPlan, interval?}} → {@code {plan, subscription}}; 404 if not the account's. */
+  public static final String BILLING_CHANGE_PLAN = "billing.change.plan";
+  /** {@code {accountId, email, returnUrl}} → {@code {url}}. */
+  public static final String BILLING_PORTAL = "billing.portal";
+  /** {@code {accountId}} → {@code {items}} (cards). */
+  public static final String BILLING_PAYMENT_METHODS = "billing.payment.methods";
+  /** {@code {accountId}} → {@code {items}} (invoices). */
+  public static final String BILLING_INVOICES = "billing.invoices";
+  /** A verified Stripe event billing handles: {@code {id, type, object}} → {@code {outcome}}; fails when not synced. */
+  public static final String BILLING_EVENT = "billing.event";
+  /** {@code {subscriptionId}} → {@code {outcome, accountId?, subscription?}}: the one sync function. */
+  public static final String BILLING_SYNC = "billing.sync";
+  /** Sync subscribed accounts not synced for {@code olderThanMs} (default an hour) → {@code {synced}}. */
+  public static final String BILLING_SWEEP = "billing.sweep";
+  /** {@code {invoiceId}} → what the payment-failed mail says: {@code {email, locale, plan, amountDue, currency, ...}}. */
+  public static final String BILLING_PAYMENT_FAILED_MAIL = "billing.payment.failed.mail";
+  /**
+   * Local-only notice after a sync stored a newer state: {@code {accountId, subscriptionId, status, plan,
+   * cancelAtPeriodEnd, granted}}.
+   */
+  public static final String BILLING_CHANGED = "billing.changed";
 
   private Addresses() {
   }

@@ -53,6 +53,7 @@ public record Settings(
     int checkoutRatePerMinute,
     List<String> trustedProxies,
     String sandboxStripeFaults,
+    boolean sandboxStripeShuffle,
     int refundRetrySeconds,
     MailUrl mailUrl,
     String mailFrom,
@@ -86,7 +87,7 @@ public record Settings(
       "GENERATION_TIMEOUT_SECONDS", "WORKER_CLAIM_IDLE_SECONDS", "WORKER_MAX_IN_FLIGHT", "PROVIDER_REQUEST_TIMEOUT_MS",
       "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER", "CLUSTER_CONFIG",
       "ALLOW_MIXED_SANDBOX", "CHECKOUT_RATE_PER_MINUTE", "TRUSTED_PROXIES",
-      "SANDBOX_STRIPE_FAULTS", "REFUND_RETRY_SECONDS", "MAIL_URL", "MAIL_FROM",
+      "SANDBOX_STRIPE_FAULTS", "SANDBOX_STRIPE_SHUFFLE", "REFUND_RETRY_SECONDS", "MAIL_URL", "MAIL_FROM",
       "MAIL_RETRY_MAX_SECONDS", CreditsConfig.KEY);
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
@@ -225,7 +226,7 @@ public record Settings(
         source.integer("FOLLOW_MAX_DELAY_MS", 30_000, 10, 600_000),
         source.bool("GENERATION_WORKER", true), clusterConfig, allowMixed,
         source.integer("CHECKOUT_RATE_PER_MINUTE", 60, 0, 1_000_000), List.copyOf(trustedProxies),
-        stripeFaults, source.integer("REFUND_RETRY_SECONDS", 30, 1, 86_400),
+        stripeFaults, source.bool("SANDBOX_STRIPE_SHUFFLE", false), source.integer("REFUND_RETRY_SECONDS", 30, 1, 86_400),
         mailUrl, mailFrom, source.integer("MAIL_RETRY_MAX_SECONDS", 300, 1, 86_400),
         // An object, not a flat value: the file alone sets it (no environment variable).
         CreditsConfig.from(file.getValue(CreditsConfig.KEY)));
@@ -284,7 +285,7 @@ public record Settings(
         generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
         workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
-        allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, refundRetrySeconds,
+        allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, sandboxStripeShuffle, refundRetrySeconds,
         mailUrl, mailFrom, mailRetryMaxSeconds, credits);
   }
 

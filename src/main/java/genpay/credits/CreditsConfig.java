@@ -111,7 +111,7 @@ public record CreditsConfig(String currency, CostTable costs, Map<String, Plan> 
       plans.put(id, new Plan(id, amount(plan, "monthlyCredits", at, 0), amount(plan, "monthlyPrice", at, 0),
           amount(plan, "yearlyPrice", at, 0), List.copyOf(types), bool(plan, "priority", at),
           bool(plan, "apiAccess", at), bool(plan, "customModels", at), bool(plan, "sla", at),
-          plan.getValue("support") instanceof String s ? s : ""));
+          plan.getValue("support") instanceof String s ? s : "", stripePrices(plan, at)));
     }
     if (!plans.containsKey("free")) {
       throw new ConfigException("credits.plans.free", "is required (every account without a subscription has it)");
@@ -133,6 +133,31 @@ public record CreditsConfig(String currency, CostTable costs, Map<String, Plan> 
     }
     return new CreditsConfig(currency, table, Map.copyOf(plans), java.util.Collections.unmodifiableMap(packages),
         new CustomAmount(min, max, amount(custom, "unitPrice", "credits.custom", 1)));
+  }
+
+  /**
+   * {@code stripePrices: {monthly, yearly}}: Stripe Price ids, each optional and possibly empty (the sandbox's own
+   * price then; live Stripe cannot sell that interval).
+   */
+  private static Map<String, String> stripePrices(JsonObject plan, String at) {
+    Object value = plan.getValue("stripePrices");
+    if (value == null) {
+      return Map.of();
+    }
+    if (!(value instanceof JsonObject prices)) {
+      throw new ConfigException(at + ".stripePrices", "must be a JSON object {\"monthly\": \"price_…\", \"yearly\": \"price_…\"}");
+    }
+    Map<String, String> ids = new LinkedHashMap<>();
+    for (String interval : prices.fieldNames()) {
+      if (!Plan.INTERVALS.contains(interval)) {
+        throw new ConfigException(at + ".stripePrices." + interval, "is not an interval (monthly, yearly)");
+      }
+      if (!(prices.getValue(interval) instanceof String id) || !id.matches("^(price_[A-Za-z0-9_]{1,200})?$")) {
+        throw new ConfigException(at + ".stripePrices." + interval, "must be a Stripe Price id (price_…) or empty");
+      }
+      ids.put(interval, id);
+    }
+    return Map.copyOf(ids);
   }
 
   private static JsonObject object(JsonObject parent, String field, String at) {

@@ -26,9 +26,11 @@ public final class CreditsRequests {
   public Future<JsonObject> grant(JsonObject body) {
     return parsed(() -> {
       String expires = body.getString("expiresAt");
+      String at = body.getString("at");
       return ledger.grant(body.getString("accountId"), EntryType.fromWire(body.getString("type")),
           Credits.parse(body.getValue("amount")), body.getString("sourceId"),
-          expires == null ? null : Instant.parse(expires), body.getString("description"));
+          expires == null ? null : Instant.parse(expires), body.getString("description"),
+          at == null ? null : Instant.parse(at));
     }).map(LedgerOutcome::toJson);
   }
 

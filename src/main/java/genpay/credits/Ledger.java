@@ -62,6 +62,16 @@ public final class Ledger {
    */
   public Future<LedgerOutcome> grant(String accountId, EntryType type, long amount, String sourceId,
                                      Instant expiresAt, String description) {
+    return grant(accountId, type, amount, sourceId, expiresAt, description, null);
+  }
+
+  /**
+   * The same, happening {@code at} (null: now): the account's ledger time moves to max(now, at). A subscription
+   * grant passes its invoice's payment time, which on a Stripe test clock may lie ahead of the real now, so the
+   * previous period's grant expires (an expiry entry) when the next one's arrives.
+   */
+  public Future<LedgerOutcome> grant(String accountId, EntryType type, long amount, String sourceId,
+                                     Instant expiresAt, String description, Instant at) {
     return guard(() -> {
       if (!type.grant()) {
         throw new IllegalArgumentException("a " + type.wire() + " entry is not a grant");
@@ -69,7 +79,7 @@ public final class Ledger {
       if (expiresAt != null && (type == EntryType.PURCHASE || type == EntryType.BONUS)) {
         throw new IllegalArgumentException("purchases and bonuses never expire");
       }
-      long now = clock.millis();
+      long now = at == null ? clock.millis() : Math.max(clock.millis(), at.toEpochMilli());
       List<String> args = List.of(Long.toString(now), type.wire(), Long.toString(checkAmount(amount)),
           checkSource(sourceId), Long.toString(expiresAt == null ? 0 : Math.max(1, expiresAt.toEpochMilli())),
           text(description), type.source());

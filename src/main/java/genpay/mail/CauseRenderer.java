@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 public final class CauseRenderer {
 
   private static final DeliveryOptions READ = new DeliveryOptions().setSendTimeout(5_000);
+  /** Reads the invoice from Stripe. */
+  private static final DeliveryOptions STRIPE_READ = new DeliveryOptions().setSendTimeout(30_000);
   /** One address, nothing a mail header could be made of: no server would take anything else, ever. */
   /** How long an order's message waits for its refunds to reach Stripe, so that it can say they were made. */
   static final long REFUND_WAIT_MS = 120_000;
@@ -37,7 +39,26 @@ public final class CauseRenderer {
     if (cause.startsWith(MailOutbox.CREDITS_BOUGHT)) {
       return creditsBought(cause.substring(MailOutbox.CREDITS_BOUGHT.length()));
     }
+    if (cause.startsWith(MailOutbox.SUBSCRIPTION_PAYMENT_FAILED)) {
+      return subscriptionPaymentFailed(cause.substring(MailOutbox.SUBSCRIPTION_PAYMENT_FAILED.length()));
+    }
     return Future.succeededFuture(Rendered.drop("no message for this kind of cause"));
+  }
+
+  private Future<Rendered> subscriptionPaymentFailed(String invoiceId) {
+    return bus.<JsonObject>request(Addresses.BILLING_PAYMENT_FAILED_MAIL, new JsonObject().put("invoiceId", invoiceId),
+            STRIPE_READ)
+        .map(reply -> {
+          JsonObject failed = reply.body();
+          String email = failed.getString("email", "").trim();
+          if (!ADDRESS.matcher(email).matches()) {
+            return Rendered.drop("the account has no e-mail address a mail server would take");
+          }
+          return Rendered.of(MailTemplates.subscriptionPaymentFailed(email, failed.getString("locale"), failed, appUrl));
+        })
+        .recover(failure -> BusReplies.isNotFound(failure)
+            ? Future.succeededFuture(Rendered.drop("the invoice is no account's of this engine"))
+            : Future.failedFuture(failure));
   }
 
   private Future<Rendered> creditsBought(String sessionId) {

@@ -27,6 +27,8 @@ public final class MailOutbox {
   public static final String ORDER_ENDED = "order-ended:";
   /** {@code credits-bought:{checkout session id}}: queued once a credits purchase is granted. */
   public static final String CREDITS_BOUGHT = "credits-bought:";
+  /** {@code subscription-payment-failed:{invoice id}}: a subscription's payment failed; once per invoice. */
+  public static final String SUBSCRIPTION_PAYMENT_FAILED = "subscription-payment-failed:";
 
   private static final LuaScript CLAIM = LuaScript.fromResources("/lua/mail_claim.lua");
   private static final LuaScript SENT = LuaScript.fromResources("/lua/mail_sent.lua");

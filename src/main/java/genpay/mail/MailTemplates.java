@@ -99,6 +99,54 @@ public final class MailTemplates {
     return new Mail(to, subject, text, html);
   }
 
+  /**
+   * A subscription's payment failed: {@code failed} as {@code billing.payment.failed.mail} gives it ({@code plan,
+   * amountDue} in minor units, {@code currency, nextPaymentAttempt} in epoch seconds or null when Stripe tries no
+   * more, {@code hostedInvoiceUrl, invoiceId}). English or German.
+   */
+  public static Mail subscriptionPaymentFailed(String to, String locale, JsonObject failed, String appUrl) {
+    String pathLocale = locale != null && LOCALE.matcher(locale).matches() ? locale : "en";
+    boolean german = pathLocale.startsWith("de");
+    Locale format = german ? Locale.forLanguageTag(pathLocale) : Locale.forLanguageTag("en-US");
+    String plan = failed.getString("plan");
+    String planName = plan == null || plan.isBlank() ? "genpay"
+        : "genpay " + plan.substring(0, 1).toUpperCase(Locale.ROOT) + plan.substring(1);
+    String amount = money(failed.getLong("amountDue", 0L), failed.getString("currency"), format);
+    Long next = failed.getValue("nextPaymentAttempt") instanceof Number n ? n.longValue() : null;
+    String when = next == null ? null : java.time.format.DateTimeFormatter.ofLocalizedDate(
+        java.time.format.FormatStyle.LONG).withLocale(format)
+        .format(java.time.Instant.ofEpochSecond(next).atZone(java.time.ZoneOffset.UTC).toLocalDate());
+    String link = appUrl + "/" + pathLocale + "/account";
+    String invoice = httpUrl(failed.getString("hostedInvoiceUrl"));
+    String subject = german ? "Zahlung für " + planName + " fehlgeschlagen" : "Payment for " + planName + " failed";
+    String intro = german
+        ? "Wir konnten " + amount + " für Ihr Abonnement " + planName + " nicht von Ihrer Karte abbuchen."
+        : "We could not charge " + amount + " for your " + planName + " subscription to your card.";
+    String retry = german
+        ? (when == null ? "Es folgen keine weiteren Versuche: Ohne Zahlung endet das Abonnement und Ihr Konto wechselt in den Free-Tarif. Gekaufte Credits bleiben erhalten."
+            : "Wir versuchen es am " + when + " erneut. Ihr Tarif bleibt bis dahin bestehen; neue Credits gibt es erst nach der Zahlung.")
+        : (when == null ? "There will be no further attempts: without a payment the subscription ends and your account returns to the free plan. Purchased credits stay."
+            : "We will try again on " + when + ". Your plan stays meanwhile; new credits come once the payment goes through.");
+    String update = german ? "Karte aktualisieren" : "Update your card";
+    String see = german ? "Rechnung ansehen" : "View the invoice";
+    String reference = (german ? "Referenz: " : "Reference: ") + failed.getString("invoiceId", "");
+    String text = intro + "\n\n" + retry + "\n\n" + update + ": " + link + "\n"
+        + (invoice == null ? "" : see + ": " + invoice + "\n") + "\n" + reference + "\n";
+    String html = """
+        <!doctype html>
+        <html lang="%s"><head><meta charset="utf-8"><title>%s</title></head>
+        <body style="font-family:system-ui,sans-serif;color:#1a1a2e;max-width:36rem">
+        <p>%s</p>
+        <p>%s</p>
+        <p><a href="%s">%s</a></p>
+        %s<p style="color:#666">%s</p>
+        </body></html>
+        """.formatted(german ? "de" : "en", escape(subject), escape(intro), escape(retry), escape(link), escape(update),
+        invoice == null ? "" : "<p><a href=\"" + escape(invoice) + "\">" + escape(see) + "</a></p>\n",
+        escape(reference));
+    return new Mail(to, subject, text, html);
+  }
+
   /** The sign-in link ({@code {APP_URL}/auth/verify?token=…}), in English or German. */
   public static Mail signIn(String to, String locale, String link) {
     String pathLocale = locale != null && LOCALE.matcher(locale).matches() ? locale : "en";

@@ -32,6 +32,11 @@ public final class CheckoutGateway {
 
   public CheckoutGateway(Settings settings) {
     this.settings = settings;
+    this.client = client(settings);
+  }
+
+  /** The client of every gateway: the configured key, or the sandbox's over loopback. */
+  static StripeClient client(Settings settings) {
     StripeClient.StripeClientBuilder builder = StripeClient.builder()
         .setApiKey(settings.effectiveStripeKey())
         .setConnectTimeout(5_000)
@@ -40,7 +45,7 @@ public final class CheckoutGateway {
     if (settings.stripeSandbox()) {
       builder.setApiBase(settings.loopbackUrl() + StripeSandbox.API_PREFIX);
     }
-    this.client = builder.build();
+    return builder.build();
   }
 
   /** Creates the Checkout Session; the prompt never leaves the engine, metadata holds only the count and the tool. */
@@ -135,11 +140,11 @@ public final class CheckoutGateway {
     return new JsonObject(session.getLastResponse().body());
   }
 
-  private interface StripeCall<T> {
+  interface StripeCall<T> {
     T run() throws StripeException;
   }
 
-  private static <T> T call(String what, StripeCall<T> call) {
+  static <T> T call(String what, StripeCall<T> call) {
     try {
       return call.run();
     } catch (StripeException e) {

@@ -1,6 +1,8 @@
 package genpay.stripe;
 
 import genpay.config.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -9,11 +11,17 @@ import io.vertx.ext.web.client.WebClientOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Delivers the sandbox's events to {APP_URL}/api/webhooks/stripe, signed with the first webhook secret,
  * and retries with backoff while the app does not answer 2xx, as Stripe does (on a shorter clock).
+ * A batch (the events of one action) goes out in its order, each first attempt after the one before has
+ * been answered, unless shuffling is on: then in a random order, to prove the app does not depend on it.
  * Pending retries live in memory: a node that dies loses them, and reconciliation covers that, as it
  * covers Stripe's own missed deliveries.
  */
@@ -29,48 +37,81 @@ final class SandboxWebhookSender {
   private final WebClient client;
   private final String endpoint;
   private final String secret;
+  private final Random shuffle;
+  /** The last first-attempt queued: the next waits for it, so that events leave in the order they were sent. */
+  private Future<Void> queue = Future.succeededFuture();
 
   SandboxWebhookSender(Vertx vertx, Settings settings) {
+    this(vertx, settings, settings.sandboxStripeShuffle() ? new Random() : null);
+  }
+
+  /** {@code shuffle}: the source of each batch's random order, or null to keep the order. */
+  SandboxWebhookSender(Vertx vertx, Settings settings, Random shuffle) {
     this.vertx = vertx;
     this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000).setIdleTimeout(30));
     this.endpoint = settings.appUrl() + "/api/webhooks/stripe";
     this.secret = settings.stripeWebhookSecrets().get(0);
+    this.shuffle = shuffle;
   }
 
-  void send(String type, JsonObject session) {
-    JsonObject event = new JsonObject()
-        .put("id", SandboxIds.next("evt_test_", 24))
-        .put("object", "event")
-        .put("api_version", API_VERSION)
-        .put("created", System.currentTimeMillis() / 1000)
-        .put("livemode", false)
-        .put("pending_webhooks", 1)
-        .put("type", type)
-        .put("data", new JsonObject().put("object", session));
-    deliver(event.encode(), session.getString("id"), type, 1);
+  void send(String type, JsonObject object) {
+    sendBatch(List.of(new BillingSteps.Event(type, object)));
   }
 
-  private void deliver(String payload, String sessionId, String type, int attempt) {
+  /** The events of one action; called on the sandbox's event loop. */
+  void sendBatch(List<BillingSteps.Event> batch) {
+    List<BillingSteps.Event> order = new ArrayList<>(batch);
+    if (shuffle != null) {
+      synchronized (shuffle) {
+        Collections.shuffle(order, shuffle);
+      }
+    }
+    for (BillingSteps.Event event : order) {
+      JsonObject json = new JsonObject()
+          .put("id", SandboxIds.next("evt_test_", 24))
+          .put("object", "event")
+          .put("api_version", API_VERSION)
+          .put("created", System.currentTimeMillis() / 1000)
+          .put("livemode", false)
+          .put("pending_webhooks", 1)
+          .put("type", event.type())
+          .put("data", new JsonObject().put("object", event.object()));
+      String payload = json.encode();
+      String objectId = event.object().getString("id");
+      synchronized (this) {
+        queue = queue.transform(previous -> {
+          Promise<Void> answered = Promise.promise();
+          deliver(payload, objectId, event.type(), 1, answered);
+          return answered.future();
+        });
+      }
+    }
+  }
+
+  private void deliver(String payload, String objectId, String type, int attempt, Promise<Void> answered) {
     String signature = StripeSignature.header(payload, secret, System.currentTimeMillis() / 1000);
     client.postAbs(endpoint).timeout(20_000)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Stripe-Signature", signature)
         .sendBuffer(Buffer.buffer(payload))
         .onComplete(result -> {
+          if (answered != null) {
+            answered.tryComplete();
+          }
           int status = result.succeeded() ? result.result().statusCode() : 0;
           if (status >= 200 && status < 300) {
-            LOG.debug("session {}: sandbox delivered {} (attempt {})", sessionId, type, attempt);
+            LOG.debug("{}: sandbox delivered {} (attempt {})", objectId, type, attempt);
             return;
           }
           if (attempt >= MAX_ATTEMPTS) {
-            LOG.warn("session {}: sandbox gave up delivering {} after {} attempts", sessionId, type, attempt);
+            LOG.warn("{}: sandbox gave up delivering {} after {} attempts", objectId, type, attempt);
             return;
           }
           long backoff = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << (attempt - 1));
           long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-          LOG.info("session {}: sandbox {} not accepted ({}), retry {} in {} ms", sessionId, type,
+          LOG.info("{}: sandbox {} not accepted ({}), retry {} in {} ms", objectId, type,
               status == 0 ? "no answer" : "HTTP " + status, attempt + 1, delay);
-          vertx.setTimer(delay, id -> deliver(payload, sessionId, type, attempt + 1));
+          vertx.setTimer(delay, id -> deliver(payload, objectId, type, attempt + 1, null));
         });
   }
 }

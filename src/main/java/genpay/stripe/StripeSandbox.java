@@ -40,11 +40,20 @@ public final class StripeSandbox {
   private final Redis redis;
   private final Settings settings;
   private final Clock clock;
+  private final SandboxStore store;
+  private final SandboxPrices prices;
 
   public StripeSandbox(Redis redis, Settings settings, Clock clock) {
     this.redis = redis;
     this.settings = settings;
     this.clock = clock;
+    this.store = new SandboxStore(redis);
+    this.prices = new SandboxPrices(settings.credits());
+  }
+
+  /** The billing half (customers, subscriptions, invoices, clocks) over the same Redis, sending to {@code events}. */
+  SandboxBilling billing(java.util.function.Consumer<List<BillingSteps.Event>> events) {
+    return new SandboxBilling(store, prices, settings.appUrl(), clock, events);
   }
 
   static String key(String sessionId) {
@@ -66,8 +75,11 @@ public final class StripeSandbox {
 
   public Future<JsonObject> createSession(Map<String, String> form, String idempotencyKey) {
     String mode = form.getOrDefault("mode", "");
+    if ("subscription".equals(mode)) {
+      return createSubscriptionSession(form, idempotencyKey);
+    }
     if (!"payment".equals(mode)) {
-      throw SandboxError.invalid("parameter_invalid_string", "The sandbox supports mode=payment only.");
+      throw SandboxError.invalid("parameter_invalid_string", "The sandbox supports mode=payment and mode=subscription.");
     }
     LinePrice line = linePrice(form);
     long quantity = parseQuantity(form.getOrDefault("line_items[0][quantity]", "1"));
@@ -75,12 +87,7 @@ public final class StripeSandbox {
     String cancelUrl = required(form, "cancel_url");
     long now = clock.millis() / 1000;
     String id = SandboxIds.next("cs_test_", 58);
-    JsonObject metadata = new JsonObject();
-    form.forEach((name, value) -> {
-      if (name.startsWith("metadata[") && name.endsWith("]")) {
-        metadata.put(name.substring(9, name.length() - 1), value);
-      }
-    });
+    JsonObject metadata = FormNumbers.metadata(form, "metadata");
     JsonObject body = new JsonObject()
         .put("id", id)
         .put("object", "checkout.session")
@@ -98,6 +105,57 @@ public final class StripeSandbox {
         .put("mode", "payment")
         .put("quantity", quantity)
         .put("url", settings.appUrl() + PREFIX + "/pay/" + id);
+    return store(id, body, form, idempotencyKey);
+  }
+
+  /**
+   * Checkout for a plan price, for an existing customer: paid on the pay page, it starts the subscription
+   * (see {@link SandboxBilling#completeCheckout}).
+   */
+  private Future<JsonObject> createSubscriptionSession(Map<String, String> form, String idempotencyKey) {
+    String priceId = form.getOrDefault("line_items[0][price]", "");
+    JsonObject price = prices.find(priceId);
+    if (price == null) {
+      throw SandboxError.missing("price", priceId);
+    }
+    if (parseQuantity(form.getOrDefault("line_items[0][quantity]", "1")) != 1) {
+      throw SandboxError.invalid("parameter_invalid_integer", "The sandbox sells one of a plan (quantity 1).");
+    }
+    String customer = required(form, "customer");
+    String successUrl = required(form, "success_url");
+    String cancelUrl = required(form, "cancel_url");
+    long now = clock.millis() / 1000;
+    String id = SandboxIds.next("cs_test_", 58);
+    JsonObject body = new JsonObject()
+        .put("id", id)
+        .put("object", "checkout.session")
+        .put("amount_subtotal", price.getLong("unit_amount"))
+        .put("amount_total", price.getLong("unit_amount"))
+        .put("currency", price.getString("currency"))
+        .put("cancel_url", cancelUrl)
+        .put("success_url", successUrl)
+        .put("client_reference_id", form.get("client_reference_id"))
+        .put("customer", customer)
+        .put("customer_email", null)
+        .put("created", now)
+        .put("expires_at", now + OPEN_SECONDS)
+        .put("invoice", null)
+        .put("livemode", false)
+        .put("metadata", FormNumbers.metadata(form, "metadata"))
+        .put("mode", "subscription")
+        .put("subscription", null)
+        .put("url", settings.appUrl() + PREFIX + "/pay/" + id)
+        .put(BillingSteps.INTERNAL, new JsonObject().put("price", priceId)
+            .put("subscription_metadata", FormNumbers.metadata(form, "subscription_data[metadata]")));
+    return store.read(SandboxStore.customer(customer)).compose(read -> {
+      if (!read.exists()) {
+        throw SandboxError.missing("customer", customer);
+      }
+      return store(id, body, form, idempotencyKey);
+    });
+  }
+
+  private Future<JsonObject> store(String id, JsonObject body, Map<String, String> form, String idempotencyKey) {
     // One script stores the session and claims the key: a create whose answer is lost (a timeout, a crash)
     // leaves both or neither, and the retry with the same key gets the session, like Stripe.
     boolean idempotent = idempotencyKey != null && !idempotencyKey.isEmpty();
@@ -185,6 +243,25 @@ public final class StripeSandbox {
     String paymentIntent = SandboxIds.next("pi_test_", 24);
     return move(sessionId, "complete", paid ? "paid" : "unpaid", paymentIntent, email == null ? "" : email.trim(),
         "This Checkout Session is no longer open.");
+  }
+
+  /** A 3-D Secure card typed on the pay page, held on the session until the payer authorizes or fails. */
+  Future<Void> holdForAuthentication(String sessionId, String card, String email) {
+    return send(Request.cmd(Command.HSET).arg(key(sessionId)).arg("pending_card").arg(card)
+        .arg("pending_email").arg(email == null ? "" : email)).mapEmpty();
+  }
+
+  /** The held card and e-mail ({@code [card, email]}, null when none), taken off the session. */
+  Future<List<String>> takeAuthentication(String sessionId, boolean take) {
+    return send(Request.cmd(Command.HMGET).arg(key(sessionId)).arg("pending_card").arg("pending_email"))
+        .compose(held -> {
+          if (held.get(0) == null || held.get(0).toString().isEmpty()) {
+            return Future.succeededFuture(null);
+          }
+          List<String> pending = List.of(held.get(0).toString(), held.get(1) == null ? "" : held.get(1).toString());
+          return take ? send(Request.cmd(Command.HDEL).arg(key(sessionId)).arg("pending_card").arg("pending_email"))
+              .map(done -> pending) : Future.succeededFuture(pending);
+        });
   }
 
   public Future<JsonObject> expire(String sessionId) {
@@ -299,7 +376,13 @@ public final class StripeSandbox {
   }
 
   private static JsonObject render(Response fields) {
-    JsonObject session = new JsonObject(fields.get("body").toString());
+    JsonObject session = BillingSteps.render(new JsonObject(fields.get("body").toString()));
+    if ("subscription".equals(session.getString("mode"))) {
+      Response subscription = fields.get("subscription");
+      Response invoice = fields.get("invoice");
+      session.put("subscription", subscription == null ? null : subscription.toString())
+          .put("invoice", invoice == null ? null : invoice.toString());
+    }
     String paymentIntent = fields.get("payment_intent").toString();
     Response typed = fields.get("email");
     String status = fields.get("status").toString();

@@ -33,7 +33,13 @@ public final class StripeSandboxRoutes {
         sender.send("checkout.session.expired", session);
       }
     };
+    SandboxBilling billing = sandbox.billing(batch -> {
+      if (sender != null) {
+        sender.sendBatch(batch);
+      }
+    });
     Router router = Router.router(vertx);
+    SandboxBillingRoutes.mount(router, billing);
     router.post("/v1/checkout/sessions").handler(api(ctx ->
         sandbox.createSession(form(ctx), ctx.request().getHeader("Idempotency-Key"))));
     router.get("/v1/checkout/sessions/:id").handler(api(ctx -> sandbox.retrieve(ctx.pathParam("id"))));
@@ -42,7 +48,9 @@ public final class StripeSandboxRoutes {
     StripeSandboxFaults faults = StripeSandboxFaults.parse(settings.sandboxStripeFaults());
     router.post("/v1/refunds").handler(ctx -> refund(ctx, sandbox, sender, faults));
     router.get("/pay/:id").handler(ctx -> payPage(ctx, sandbox));
-    router.post("/pay/:id/complete").handler(ctx -> complete(ctx, sandbox, sender));
+    router.post("/pay/:id/complete").handler(ctx -> complete(ctx, sandbox, billing, sender));
+    router.get("/pay/:id/3ds").handler(ctx -> authenticationPage(ctx, sandbox));
+    router.post("/pay/:id/3ds").handler(ctx -> authenticate(ctx, sandbox, billing, sender));
     return router;
   }
 
@@ -79,7 +87,7 @@ public final class StripeSandboxRoutes {
     }
   }
 
-  private static io.vertx.core.Handler<RoutingContext> api(Function<RoutingContext, Future<JsonObject>> call) {
+  static io.vertx.core.Handler<RoutingContext> api(Function<RoutingContext, Future<JsonObject>> call) {
     return ctx -> {
       Future<JsonObject> answer;
       try {
@@ -106,7 +114,7 @@ public final class StripeSandboxRoutes {
         .end(error.toJson().encode());
   }
 
-  private static Map<String, String> form(RoutingContext ctx) {
+  static Map<String, String> form(RoutingContext ctx) {
     return FormParams.parse(ctx.body().asString());
   }
 
@@ -118,13 +126,99 @@ public final class StripeSandboxRoutes {
         .onFailure(failure -> htmlError(ctx, failure));
   }
 
-  private static void complete(RoutingContext ctx, StripeSandbox sandbox, SandboxWebhookSender sender) {
+  /**
+   * The pay page's form. Decline (outcome=declined) keeps its old meaning for a payment; a typed card decides
+   * otherwise: it pays, asks for 3-D Secure, or is declined, which keeps the session open and shows why.
+   * A client posting only outcome=paid pays as with 4242.
+   */
+  private static void complete(RoutingContext ctx, StripeSandbox sandbox, SandboxBilling billing,
+                               SandboxWebhookSender sender) {
     String sessionId = ctx.pathParam("id");
     Map<String, String> form = FormParams.parse(ctx.body().asString());
     String outcome = form.getOrDefault("outcome", "");
+    String email = form.getOrDefault("email", "");
+    String card = form.getOrDefault("card", "").trim();
+    sandbox.retrieve(sessionId).onFailure(failure -> htmlError(ctx, failure)).onSuccess(session -> {
+      boolean subscription = "subscription".equals(session.getString("mode"));
+      if (!subscription && ("declined".equals(outcome) || card.isEmpty())) {
+        completePayment(ctx, sandbox, sender, sessionId, outcome, email);
+        return;
+      }
+      if (!"open".equals(session.getString("status"))) {
+        htmlError(ctx, SandboxError.invalid("checkout_session_not_open", "This Checkout Session is no longer open."));
+        return;
+      }
+      SandboxCards.Entry entry = "declined".equals(outcome) ? SandboxCards.enter(SandboxCards.DECLINED)
+          : SandboxCards.enter(card.isEmpty() ? SandboxCards.PAYS : card);
+      switch (entry.kind()) {
+        case DECLINE -> declined(ctx, session, entry.message(), email);
+        case AUTHENTICATE -> sandbox.holdForAuthentication(sessionId, card, email)
+            .onSuccess(held -> ctx.response().setStatusCode(303)
+                .putHeader("Location", StripeSandbox.PREFIX + "/pay/" + sessionId + "/3ds").end())
+            .onFailure(failure -> htmlError(ctx, failure));
+        case PAY -> pay(ctx, sandbox, billing, sender, session, card.isEmpty() ? SandboxCards.PAYS : card, email);
+      }
+    });
+  }
+
+  /** A declined card, as Checkout shows it: the same page, the reason in #error, nothing sent. */
+  private static void declined(RoutingContext ctx, JsonObject session, String reason, String email) {
+    LOG.info("session {}: sandbox card declined", session.getString("id"));
+    ctx.response().setStatusCode(402).putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-store").end(SandboxPayPage.render(session, reason, email));
+  }
+
+  private static void pay(RoutingContext ctx, StripeSandbox sandbox, SandboxBilling billing,
+                          SandboxWebhookSender sender, JsonObject session, String card, String email) {
+    String sessionId = session.getString("id");
+    if (!"subscription".equals(session.getString("mode"))) {
+      completePayment(ctx, sandbox, sender, sessionId, "paid", email);
+      return;
+    }
+    billing.completeCheckout(sessionId, email, card, () -> sandbox.retrieve(sessionId)).onSuccess(events -> {
+      LOG.info("session {}: sandbox subscription checkout paid", sessionId);
+      if (sender != null) {
+        sender.sendBatch(events);
+      }
+      ctx.response().setStatusCode(303).putHeader("Location",
+          session.getString("success_url").replace("{CHECKOUT_SESSION_ID}", sessionId)).end();
+    }).onFailure(failure -> htmlError(ctx, failure));
+  }
+
+  private static void authenticationPage(RoutingContext ctx, StripeSandbox sandbox) {
+    String sessionId = ctx.pathParam("id");
+    sandbox.takeAuthentication(sessionId, false).compose(held -> sandbox.retrieve(sessionId).map(session -> {
+      if (held == null || !"open".equals(session.getString("status"))) {
+        ctx.response().setStatusCode(303).putHeader("Location", StripeSandbox.PREFIX + "/pay/" + sessionId).end();
+      } else {
+        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
+            .end(SandboxPayPage.authenticate(session));
+      }
+      return session;
+    })).onFailure(failure -> htmlError(ctx, failure));
+  }
+
+  private static void authenticate(RoutingContext ctx, StripeSandbox sandbox, SandboxBilling billing,
+                                   SandboxWebhookSender sender) {
+    String sessionId = ctx.pathParam("id");
+    boolean authorized = "authorize".equals(form(ctx).get("result"));
+    sandbox.takeAuthentication(sessionId, true).compose(held -> sandbox.retrieve(sessionId).map(session -> {
+      if (held == null || !"open".equals(session.getString("status"))) {
+        ctx.response().setStatusCode(303).putHeader("Location", StripeSandbox.PREFIX + "/pay/" + sessionId).end();
+      } else if (authorized) {
+        pay(ctx, sandbox, billing, sender, session, held.get(0), held.get(1));
+      } else {
+        declined(ctx, session, SandboxCards.AUTHENTICATION_FAILED, held.get(1));
+      }
+      return session;
+    })).onFailure(failure -> htmlError(ctx, failure));
+  }
+
+  private static void completePayment(RoutingContext ctx, StripeSandbox sandbox, SandboxWebhookSender sender,
+                                      String sessionId, String outcome, String email) {
     Future<JsonObject> completed;
     try {
-      completed = sandbox.complete(sessionId, outcome, form.getOrDefault("email", ""));
+      completed = sandbox.complete(sessionId, outcome, email);
     } catch (SandboxError e) {
       completed = Future.failedFuture(e);
     }

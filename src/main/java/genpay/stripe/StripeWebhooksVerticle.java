@@ -1,5 +1,6 @@
 package genpay.stripe;
 
+import genpay.billing.BillingEvents;
 import genpay.config.Addresses;
 import genpay.config.Settings;
 import genpay.refunds.RefundCommands;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,8 @@ public final class StripeWebhooksVerticle extends VerticleBase {
   /** A browser watching a pending order asks Stripe at most this often per order and node. */
   private static final long SYNC_INTERVAL_MS = 5_000;
   private static final int SWEEP_PAGE = 200;
+  /** Inside the HTTP handler's 15 s: a sync asks Stripe a few things and writes the ledger. */
+  private static final DeliveryOptions BILLING_CALL = new DeliveryOptions().setSendTimeout(14_000);
 
   private final Settings settings;
   private final MeterRegistry registry;
@@ -67,6 +71,9 @@ public final class StripeWebhooksVerticle extends VerticleBase {
     }
     if (RefundEvents.handled(event.type())) {
       return receiveRefunds(event);
+    }
+    if (BillingEvents.handled(event.type(), event.object())) {
+      return receiveBilling(event);
     }
     if (CreditsCheckoutCommand.KIND.equals(creditsKind(event))) {
       return receiveCredits(event);
@@ -140,6 +147,27 @@ public final class StripeWebhooksVerticle extends VerticleBase {
               failure.getMessage());
           count(event.type(), "unavailable");
           return Future.succeededFuture(answer(503, "not stored"));
+        });
+  }
+
+  /**
+   * A subscription's event: the sync reads the subscription from Stripe, whatever the event says of it, so order
+   * and repeats do not matter. 503 until the sync is stored, so Stripe retries.
+   */
+  private Future<JsonObject> receiveBilling(WebhookEvent event) {
+    JsonObject command = new JsonObject().put("id", event.id()).put("type", event.type()).put("object", event.object());
+    return vertx.eventBus().<JsonObject>request(Addresses.BILLING_EVENT, command, BILLING_CALL)
+        .map(reply -> {
+          String outcome = reply.body().getString("outcome");
+          LOG.info("billing: webhook {} {} (api version {}): {}", event.id(), event.type(), event.apiVersion(), outcome);
+          count(event.type(), "billing_" + outcome);
+          return answer(200, null);
+        })
+        .recover(failure -> {
+          LOG.warn("billing: webhook {} {} not synced, Stripe will retry: {}", event.id(), event.type(),
+              failure.getMessage());
+          count(event.type(), "unavailable");
+          return Future.succeededFuture(answer(503, "not synced"));
         });
   }
 

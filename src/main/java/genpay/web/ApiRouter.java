@@ -1,6 +1,7 @@
 package genpay.web;
 
 import genpay.accounts.AccountRoutes;
+import genpay.billing.BillingRoutes;
 import genpay.accounts.AuthHandler;
 import genpay.config.Addresses;
 import genpay.config.ClusterStatus;
@@ -56,6 +57,7 @@ public final class ApiRouter {
     // First of the /api/ routes: its auth handler must see every request before the others do.
     accounts.mount(router);
     PurchaseRoutes.mount(router, settings, bus);
+    new BillingRoutes(settings, bus).mount(router);
     new CreditsRoutes(settings, bus, java.time.Clock.systemUTC(), AccountStreams.start(vertx)).mount(router);
 
     JsonObject config = publicConfig(settings);
