@@ -108,7 +108,8 @@
     return money(Number(amount || 0) / Math.pow(10, digits), currency || 'usd');
   }
 
-  function billingSection() {
+  /** {@code onPlan} hears the account's plan after each read. */
+  function billingSection(onPlan) {
     var current = null;
     var loading = false;
     var again = false;
@@ -120,6 +121,7 @@
       var plan = sub && LIVE.indexOf(sub.status) >= 0 ? sub.plan : state.plan;
       $('plan-name').textContent = planName(plan);
       $('acct-plan').textContent = plan;
+      onPlan(plan);
       $('plan-interval').textContent = sub && LIVE.indexOf(sub.status) >= 0 ? '(' + sub.interval + ')' : '';
       var live = !!sub && LIVE.indexOf(sub.status) >= 0;
       $('plan-status').textContent = sub ? (PLAN_STATUS[sub.status] || sub.status)
@@ -233,12 +235,9 @@
       $('acct-email').textContent = account.email;
       $('acct-plan').textContent = account.plan;
       $('acct-balance').textContent = credits(account.balance);
-      billingSection();
       $('logout').addEventListener('click', function () {
         api('/api/auth/logout', 'POST').then(function () { location.reload(); }, showError);
       });
-      if (!account.apiAccess) { $('keys-locked').hidden = false; return; }
-      $('keys').hidden = false;
       var loadKeys = function () {
         api('/api/keys').then(function (answer) {
           var list = $('key-list');
@@ -254,7 +253,22 @@
           });
         }, showError);
       };
-      loadKeys();
+      var keysShown = null;
+      // The plan decides whether keys are offered; a subscription can change it while the page is open.
+      var showKeys = function (apiAccess) {
+        if (keysShown === apiAccess) { return; }
+        keysShown = apiAccess;
+        $('keys-locked').hidden = apiAccess;
+        $('keys').hidden = !apiAccess;
+        if (apiAccess) { loadKeys(); }
+      };
+      showKeys(!!account.apiAccess);
+      var plan = account.plan;
+      billingSection(function (newPlan) {
+        if (newPlan === plan) { return; }
+        plan = newPlan;
+        signedIn().then(function (fresh) { if (fresh) { showKeys(!!fresh.apiAccess); } }, showError);
+      });
       $('new-key').addEventListener('submit', function (event) {
         event.preventDefault();
         clearError();
