@@ -162,6 +162,15 @@ class SubscriptionInBrowserTest {
     assertTrue(renews.toString().startsWith("Renews on "));
     assertEquals(Boolean.FALSE, browser.run("return document.getElementById('cancel-subscription').hidden;"));
     assertEquals("yes", browser.run("return window.__sameDocument;"), "the page was not reloaded");
+
+    // Stripe's billing portal, and back.
+    browser.click("#billing-portal");
+    browser.find("#return");
+    assertTrue(browser.url().contains("/sandbox/stripe/portal/bps_"), browser.url());
+    browser.screenshot(Path.of("target", "screenshots", "subscription-portal.png"));
+    browser.click("#return");
+    browser.awaitScript(CreditsJourneyInBrowserTest.AWAIT_EXACT, "#plan-name", "Pro");
+    assertTrue(browser.url().startsWith(origin + "/en/account"), browser.url());
   }
 
   @Test
