@@ -7,7 +7,7 @@ public final class RedisKeys {
 
   public static final String PENDING_SESSIONS = "sessions:pending";
   public static final String GENERATION_JOBS = "jobs:generation";
-  /** The jobs of accounts whose plan has the priority queue (pro, enterprise): served before {@link #GENERATION_JOBS}. */
+  /** Jobs of accounts whose plan has the priority queue (pro, enterprise): served before {@link #GENERATION_JOBS}. */
   public static final String GENERATION_JOBS_PRIORITY = "jobs:generation:priority";
   /** Every job stream, in the order workers serve them. */
   public static final List<String> JOB_STREAMS = List.of(GENERATION_JOBS_PRIORITY, GENERATION_JOBS);
