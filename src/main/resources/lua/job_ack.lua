@@ -1,5 +1,5 @@
 -- A job is done: acknowledged and deleted in one step, so the stream holds only work still to do.
--- KEYS[1] jobs:generation   ARGV[1] group   ARGV[2..] entry ids
+-- KEYS[1] the job stream the entries are in   ARGV[1] group   ARGV[2..] entry ids
 local entries = {}
 for i = 2, #ARGV do
   entries[#entries + 1] = ARGV[i]

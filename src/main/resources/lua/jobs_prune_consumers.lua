@@ -1,6 +1,6 @@
 -- Removes consumers of the group that own nothing and have not read for a long time: the workers of
 -- stopped or dead nodes. A live worker reads every second; one removed by mistake is recreated by its next read.
--- KEYS[1] jobs:generation   ARGV[1] group   ARGV[2] idle for longer than this (ms)   ARGV[3] the caller's consumer
+-- KEYS[1] a job stream   ARGV[1] group   ARGV[2] idle for longer than this (ms)   ARGV[3] the caller's consumer
 local removed = 0
 for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
   local name, pending, idle

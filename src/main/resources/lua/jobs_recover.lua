@@ -1,7 +1,9 @@
--- Finds files still being made whose job is no longer in the stream (the stream or its group was deleted,
--- or an entry vanished before any worker read it) and queues them again. A file whose entry is still there
--- is left to its worker, or to XAUTOCLAIM if that worker died. Every check pushes the file's next check on.
--- KEYS[1] files:active   KEYS[2] jobs:generation
+-- Finds files still being made whose job is no longer in its stream (the stream or its group was deleted,
+-- or an entry vanished before any worker read it) and queues them again, in the stream the file names
+-- (jobStream: the priority stream for plans that have it; none named means the normal one). A file whose entry
+-- is still there is left to its worker, or to XAUTOCLAIM if that worker died. Every check pushes the file's
+-- next check on.
+-- KEYS[1] files:active   KEYS[2] jobs:generation   KEYS[3] jobs:generation:priority
 -- ARGV[1] now (ms)   ARGV[2] check files not checked for this long (ms)   ARGV[3] at most this many files
 -- Returns the ids of the files queued again.
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]),
@@ -14,10 +16,14 @@ for _, file_id in ipairs(due) do
     redis.call('ZREM', KEYS[1], file_id)
   else
     local entry = redis.call('HGET', file_key, 'jobEntry')
-    local present = entry and #redis.call('XRANGE', KEYS[2], entry, entry) > 0
+    local stream = KEYS[2]
+    if redis.call('HGET', file_key, 'jobStream') == KEYS[3] then
+      stream = KEYS[3]
+    end
+    local present = entry and #redis.call('XRANGE', stream, entry, entry) > 0
     if not present then
       local session_id = redis.call('HGET', file_key, 'sessionId')
-      local new_entry = redis.call('XADD', KEYS[2], '*', 'sessionId', session_id, 'fileId', file_id)
+      local new_entry = redis.call('XADD', stream, '*', 'sessionId', session_id, 'fileId', file_id)
       redis.call('HSET', file_key, 'jobEntry', new_entry)
       table.insert(requeued, file_id)
     end

@@ -1,7 +1,8 @@
 -- An order paid with credits (spent before this runs): stored already processing, with its N files and their
--- jobs, all or nothing. Keyed by the order id: a repeat (the caller's earlier try landed after it gave up)
+-- jobs, all or nothing. The jobs go to the stream the account's plan is served from; each file names it
+-- (jobStream), so a lost job is queued again there. Keyed by the order id: a repeat (the caller's earlier try landed after it gave up)
 -- changes nothing and answers the order as stored, so the caller may retry without a second order.
--- KEYS[1] session:{ord_id}   KEYS[2] jobs:generation   KEYS[3] files:active
+-- KEYS[1] session:{ord_id}   KEYS[2] jobs:generation or jobs:generation:priority   KEYS[3] files:active
 -- ARGV[1] order id   ARGV[2] now (ms)   ARGV[3] ttl (s)   ARGV[4] file type   ARGV[5] N
 -- ARGV[6..5+N] fresh file ids   ARGV[6+N..] field, value pairs of the order
 if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -18,7 +19,7 @@ for i = 1, count do
              'createdAt', ARGV[2], 'updatedAt', ARGV[2])
   redis.call('EXPIRE', file_key, ARGV[3])
   local entry = redis.call('XADD', KEYS[2], '*', 'sessionId', ARGV[1], 'fileId', file_id)
-  redis.call('HSET', file_key, 'jobEntry', entry)
+  redis.call('HSET', file_key, 'jobEntry', entry, 'jobStream', KEYS[2])
   redis.call('ZADD', KEYS[3], ARGV[2], file_id)
 end
 local fields = {'status', 'processing', 'version', '1', 'fileIds', cjson.encode(ids), 'error', '',

@@ -14,12 +14,15 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * One consumer per node of the jobs:generation group: reads new jobs while it has room, follows them to the
- * end, keeps its own jobs from looking abandoned, and claims the jobs of workers that died.
+ * One consumer per node of the generation group of both job streams: reads new jobs while it has room, priority
+ * jobs first, follows them to the end, keeps its own jobs from looking abandoned, and claims the jobs of workers
+ * that died.
  */
 public final class GenerationWorkerVerticle extends VerticleBase {
 
@@ -41,8 +44,8 @@ public final class GenerationWorkerVerticle extends VerticleBase {
   private volatile boolean running;
   /** Set when a read failed or came late: Redis may have handed this consumer entries it never saw. */
   private boolean ownPendingUnread = true;
-  /** Where the next XAUTOCLAIM step goes on, so a pass reaches past live entries. */
-  private String claimCursor = JobQueue.CLAIM_START;
+  /** Per stream, where the next XAUTOCLAIM step goes on, so a pass reaches past live entries. */
+  private final Map<String, String> claimCursors = new HashMap<>();
   private boolean maintaining;
 
   private final StageTimers stages;
@@ -69,7 +72,7 @@ public final class GenerationWorkerVerticle extends VerticleBase {
     long claimIdleMs = settings.workerClaimIdleSeconds() * 1000L;
     vertx.setPeriodic(Math.max(250, claimIdleMs / 3), id -> maintain(claimIdleMs));
     ensureGroupThenRead();
-    LOG.info("generation: worker {} reading {} (claims jobs idle for {} s)", consumer, RedisKeys.GENERATION_JOBS,
+    LOG.info("generation: worker {} reading {} (claims jobs idle for {} s)", consumer, RedisKeys.JOB_STREAMS,
         settings.workerClaimIdleSeconds());
     return Future.succeededFuture();
   }
@@ -101,7 +104,7 @@ public final class GenerationWorkerVerticle extends VerticleBase {
       return;
     }
     if (ownPendingUnread) {
-      readOwnPending("0");
+      readOwnPending(0, "0");
       return;
     }
     int room = settings.workerMaxInFlight() - follower.inFlight();
@@ -117,16 +120,23 @@ public final class GenerationWorkerVerticle extends VerticleBase {
         .onFailure(this::readFailed);
   }
 
-  /** Follows every entry Redis counts as this consumer's, a page at a time, then goes back to new ones. */
-  private void readOwnPending(String afterId) {
-    queue.readOwnPending(consumer, afterId, READ_BATCH)
+  /**
+   * Follows every entry Redis counts as this consumer's, stream by stream ({@code streamIndex} in
+   * {@link RedisKeys#JOB_STREAMS}) and a page at a time, then goes back to new ones.
+   */
+  private void readOwnPending(int streamIndex, String afterId) {
+    if (streamIndex >= RedisKeys.JOB_STREAMS.size()) {
+      ownPendingUnread = false;
+      readLoop();
+      return;
+    }
+    queue.readOwnPending(RedisKeys.JOB_STREAMS.get(streamIndex), consumer, afterId, READ_BATCH)
         .onSuccess(jobs -> {
           jobs.forEach(follower::follow);
           if (jobs.size() < READ_BATCH) {
-            ownPendingUnread = false;
-            readLoop();
+            readOwnPending(streamIndex + 1, "0");
           } else {
-            readOwnPending(jobs.get(jobs.size() - 1).entryId());
+            readOwnPending(streamIndex, jobs.get(jobs.size() - 1).entryId());
           }
         })
         .onFailure(this::readFailed);
@@ -156,19 +166,12 @@ public final class GenerationWorkerVerticle extends VerticleBase {
       return;
     }
     maintaining = true;
-    heartbeat()
-        .compose(v -> queue.claimAbandoned(consumer, claimIdleMs, CLAIM_BATCH, claimCursor))
-        .compose(round -> {
-          claimCursor = round.nextCursor();
-          for (Job job : round.jobs()) {
-            if (job.fileId() != null && !follower.followsFile(job.fileId())) {
-              LOG.info("session {}: job {} claimed from a worker that stopped answering", job.sessionId(),
-                  job.entryId());
-            }
-            follower.follow(job);
-          }
-          return queue.recoverLost(System.currentTimeMillis(), claimIdleMs, RECOVER_BATCH);
-        })
+    Future<Void> claimed = heartbeat();
+    for (String stream : RedisKeys.JOB_STREAMS) {
+      claimed = claimed.compose(v -> claimAbandoned(stream, claimIdleMs));
+    }
+    claimed
+        .compose(v -> queue.recoverLost(System.currentTimeMillis(), claimIdleMs, RECOVER_BATCH))
         .compose(requeued -> {
           if (!requeued.isEmpty()) {
             LOG.warn("generation: {} job(s) were missing from the stream and are queued again", requeued.size());
@@ -182,7 +185,7 @@ public final class GenerationWorkerVerticle extends VerticleBase {
         })
         .onFailure(failure -> {
           if (JobQueue.isNoGroup(failure)) {
-            claimCursor = JobQueue.CLAIM_START;
+            claimCursors.clear();
             queue.ensureGroup();
           }
           LOG.warn("generation: maintenance round failed: {}", failure.getMessage());
@@ -190,12 +193,30 @@ public final class GenerationWorkerVerticle extends VerticleBase {
         .onComplete(done -> maintaining = false);
   }
 
+  /** One XAUTOCLAIM step in {@code stream}; the cursor it answers is where the next round goes on there. */
+  private Future<Void> claimAbandoned(String stream, long claimIdleMs) {
+    return queue.claimAbandoned(stream, consumer, claimIdleMs, CLAIM_BATCH,
+            claimCursors.getOrDefault(stream, JobQueue.CLAIM_START))
+        .map(round -> {
+          claimCursors.put(stream, round.nextCursor());
+          for (Job job : round.jobs()) {
+            if (job.fileId() != null && !follower.followsFile(job.fileId())) {
+              LOG.info("session {}: job {} of {} claimed from a worker that stopped answering", job.sessionId(),
+                  job.entryId(), stream);
+            }
+            follower.follow(job);
+          }
+          return null;
+        });
+  }
+
   private Future<Void> heartbeat() {
-    List<String> mine = follower.entryIds();
     List<Future<Void>> beats = new ArrayList<>();
-    for (int from = 0; from < mine.size(); from += HEARTBEAT_BATCH) {
-      beats.add(queue.heartbeat(consumer, mine.subList(from, Math.min(mine.size(), from + HEARTBEAT_BATCH))));
-    }
+    JobQueue.byStream(follower.entries()).forEach((stream, mine) -> {
+      for (int from = 0; from < mine.size(); from += HEARTBEAT_BATCH) {
+        beats.add(queue.heartbeat(stream, consumer, mine.subList(from, Math.min(mine.size(), from + HEARTBEAT_BATCH))));
+      }
+    });
     return Future.all(beats).mapEmpty();
   }
 }

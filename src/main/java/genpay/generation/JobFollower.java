@@ -39,13 +39,13 @@ public final class JobFollower {
   private static final class Followed {
     final Job job;
     final JobFlow flow;
-    final Set<String> entryIds = ConcurrentHashMap.newKeySet();
+    final Set<StreamEntry> entries = ConcurrentHashMap.newKeySet();
     long deadlineTimer = -1;
 
     Followed(Job job, JobFlow flow) {
       this.job = job;
       this.flow = flow;
-      entryIds.add(job.entryId());
+      entries.add(job.entry());
     }
   }
 
@@ -76,10 +76,10 @@ public final class JobFollower {
   }
 
   /** The stream entries of every job this worker follows now. */
-  public List<String> entryIds() {
-    List<String> ids = new ArrayList<>();
-    byFile.values().forEach(followed -> ids.addAll(followed.entryIds));
-    return ids;
+  public List<StreamEntry> entries() {
+    List<StreamEntry> entries = new ArrayList<>();
+    byFile.values().forEach(followed -> entries.addAll(followed.entries));
+    return entries;
   }
 
   public boolean followsFile(String fileId) {
@@ -94,13 +94,13 @@ public final class JobFollower {
   public void follow(Job job) {
     if (job.fileId() == null || job.sessionId() == null) {
       LOG.warn("job {}: malformed or deleted entry, acknowledged without work", job.entryId());
-      queue.ack(List.of(job.entryId()));
+      queue.ack(List.of(job.entry()));
       return;
     }
     Followed fresh = new Followed(job, new JobFlow(job.fileId(), job.sessionId(), schedule, random));
     Followed existing = byFile.putIfAbsent(job.fileId(), fresh);
     if (existing != null) {
-      existing.entryIds.add(job.entryId());
+      existing.entries.add(job.entry());
       return;
     }
     perform(fresh, fresh.flow.begin());
@@ -124,7 +124,7 @@ public final class JobFollower {
         case STORE_PROGRESS -> store(action.update())
             .onComplete(stored -> on(followed, new JobFlow.ProgressStored(stored.succeeded())));
         case STORE_TERMINAL -> later(action.delayMs(), () -> storeTerminal(followed, action.update()));
-        case ACK -> later(action.delayMs(), () -> queue.ack(List.copyOf(followed.entryIds)).onComplete(acked ->
+        case ACK -> later(action.delayMs(), () -> queue.ack(List.copyOf(followed.entries)).onComplete(acked ->
             on(followed, acked.succeeded() ? new JobFlow.Acked() : new JobFlow.AckFailed())));
         case FORGET -> forget(followed, action.outcome());
       }

@@ -10,12 +10,16 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The durable generation queue: a Redis Stream read through one consumer group. An entry stays pending
- * until acknowledged, so a worker that dies leaves its jobs to be claimed by another; once acknowledged it
- * is deleted, so the stream holds only work still to do.
+ * The durable generation queue: two Redis Streams, each read through a consumer group of the same name, the
+ * priority stream (jobs of plans with the priority queue) served before the normal one. An entry stays pending
+ * until acknowledged, so a worker that dies leaves its jobs to be claimed by another; once acknowledged it is
+ * deleted, so the streams hold only work still to do.
  */
 public final class JobQueue {
 
@@ -44,81 +48,125 @@ public final class JobQueue {
     return failure.getMessage() != null && failure.getMessage().startsWith("NOGROUP");
   }
 
-  /** Creates the group at the start of the stream (jobs added before any worker ran are not skipped). */
+  /** The entries of each stream, streams in serving order. */
+  public static Map<String, List<String>> byStream(Collection<StreamEntry> entries) {
+    Map<String, List<String>> ids = new LinkedHashMap<>();
+    for (StreamEntry entry : entries) {
+      ids.computeIfAbsent(entry.stream(), stream -> new ArrayList<>()).add(entry.id());
+    }
+    return ids;
+  }
+
+  /** Creates the group of every stream at its start (jobs added before any worker ran are not skipped). */
   public Future<Void> ensureGroup() {
-    return send(Request.cmd(Command.XGROUP).arg("CREATE").arg(RedisKeys.GENERATION_JOBS).arg(GROUP).arg("0")
-            .arg("MKSTREAM"), timeoutMs)
-        .<Void>mapEmpty()
-        .recover(failure -> failure.getMessage() != null && failure.getMessage().startsWith("BUSYGROUP")
-            ? Future.succeededFuture()
-            : Future.failedFuture(failure));
+    List<Future<Void>> created = new ArrayList<>();
+    for (String stream : RedisKeys.JOB_STREAMS) {
+      created.add(send(Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(GROUP).arg("0").arg("MKSTREAM"),
+          timeoutMs)
+          .<Void>mapEmpty()
+          .recover(failure -> failure.getMessage() != null && failure.getMessage().startsWith("BUSYGROUP")
+              ? Future.succeededFuture()
+              : Future.failedFuture(failure)));
+    }
+    return Future.all(created).mapEmpty();
   }
 
-  /** New entries for this consumer, waiting up to {@code blockMs} when there are none. */
+  /**
+   * Up to {@code count} new entries for this consumer, priority jobs first: the normal stream is read only when
+   * the priority stream has nothing. When both are empty it waits up to {@code blockMs} for either, taking at
+   * most one entry of each, so a priority job that arrives meanwhile is not left behind a wait on the other.
+   */
   public Future<List<Job>> read(String consumer, int count, long blockMs) {
+    return readNew(RedisKeys.GENERATION_JOBS_PRIORITY, consumer, count)
+        .compose(jobs -> jobs.isEmpty() ? readNew(RedisKeys.GENERATION_JOBS, consumer, count)
+            : Future.succeededFuture(jobs))
+        .compose(jobs -> jobs.isEmpty() ? awaitNew(consumer, blockMs) : Future.succeededFuture(jobs));
+  }
+
+  /** New entries of one stream, without waiting. */
+  public Future<List<Job>> readNew(String stream, String consumer, int count) {
     return send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(GROUP).arg(consumer).arg("COUNT").arg(count)
-            .arg("BLOCK").arg(blockMs).arg("STREAMS").arg(RedisKeys.GENERATION_JOBS).arg(">"),
-        blockMs + timeoutMs)
+            .arg("STREAMS").arg(stream).arg(">"), timeoutMs)
+        .map(JobQueue::readEntries);
+  }
+
+  private Future<List<Job>> awaitNew(String consumer, long blockMs) {
+    Request wait = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(GROUP).arg(consumer).arg("COUNT").arg(1)
+        .arg("BLOCK").arg(blockMs).arg("STREAMS");
+    RedisKeys.JOB_STREAMS.forEach(wait::arg);
+    RedisKeys.JOB_STREAMS.forEach(stream -> wait.arg(">"));
+    return send(wait, blockMs + timeoutMs).map(JobQueue::readEntries);
+  }
+
+  /**
+   * Entries of {@code stream} already handed to this consumer, after {@code afterId} ("0" from the first): what
+   * a read whose answer came too late gave it. Redis counts them as delivered, so nobody else would follow them.
+   */
+  public Future<List<Job>> readOwnPending(String stream, String consumer, String afterId, int count) {
+    return send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(GROUP).arg(consumer).arg("COUNT").arg(count)
+            .arg("STREAMS").arg(stream).arg(afterId), timeoutMs)
         .map(JobQueue::readEntries);
   }
 
   /**
-   * Entries already handed to this consumer, after {@code afterId} ("0" from the first): what a read whose
-   * answer came too late gave it. Redis counts them as delivered, so nobody else would follow them.
+   * Takes over entries of {@code stream} another consumer has held for at least {@code minIdleMs}: its worker is
+   * presumed dead. Redis scans a bounded part of the pending entries per call, from {@code cursor}: carrying the
+   * cursor between rounds is what lets a pass reach past many live entries.
    */
-  public Future<List<Job>> readOwnPending(String consumer, String afterId, int count) {
-    return send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(GROUP).arg(consumer).arg("COUNT").arg(count)
-            .arg("STREAMS").arg(RedisKeys.GENERATION_JOBS).arg(afterId), timeoutMs)
-        .map(JobQueue::readEntries);
-  }
-
-  /**
-   * Takes over entries another consumer has held for at least {@code minIdleMs}: its worker is presumed dead.
-   * Redis scans a bounded part of the pending entries per call, from {@code cursor}: carrying the cursor
-   * between rounds is what lets a pass reach past many live entries.
-   */
-  public Future<ClaimRound> claimAbandoned(String consumer, long minIdleMs, int count, String cursor) {
-    return send(Request.cmd(Command.XAUTOCLAIM).arg(RedisKeys.GENERATION_JOBS).arg(GROUP).arg(consumer)
+  public Future<ClaimRound> claimAbandoned(String stream, String consumer, long minIdleMs, int count, String cursor) {
+    return send(Request.cmd(Command.XAUTOCLAIM).arg(stream).arg(GROUP).arg(consumer)
             .arg(minIdleMs).arg(cursor).arg("COUNT").arg(count), timeoutMs)
         .map(response -> {
           List<Job> jobs = new ArrayList<>();
-          addEntries(response.get(1), jobs);
+          addEntries(stream, response.get(1), jobs);
           return new ClaimRound(jobs, response.get(0).toString());
         });
   }
 
   /** Resets the idle time of entries this worker is still following, so nobody claims a live job. */
-  public Future<Void> heartbeat(String consumer, List<String> entryIds) {
+  public Future<Void> heartbeat(String stream, String consumer, List<String> entryIds) {
     if (entryIds.isEmpty()) {
       return Future.succeededFuture();
     }
-    Request claim = Request.cmd(Command.XCLAIM).arg(RedisKeys.GENERATION_JOBS).arg(GROUP).arg(consumer).arg(0);
+    Request claim = Request.cmd(Command.XCLAIM).arg(stream).arg(GROUP).arg(consumer).arg(0);
     entryIds.forEach(claim::arg);
     claim.arg("JUSTID");
     return send(claim, timeoutMs).mapEmpty();
   }
 
-  /** Acknowledges and deletes the entries of a finished job. */
-  public Future<Void> ack(List<String> entryIds) {
-    List<String> args = new ArrayList<>(entryIds.size() + 1);
-    args.add(GROUP);
-    args.addAll(entryIds);
-    return ACK.run(redis, List.of(RedisKeys.GENERATION_JOBS), args, timeoutMs).mapEmpty();
-  }
-
-  /** Removes the consumers of workers gone for longer than {@code minIdleMs} that own no entry; answers how many. */
-  public Future<Integer> pruneConsumers(String consumer, long minIdleMs) {
-    return PRUNE_CONSUMERS.run(redis, List.of(RedisKeys.GENERATION_JOBS), List.of(GROUP, String.valueOf(minIdleMs),
-            consumer), timeoutMs)
-        .map(Response::toInteger);
+  /** Acknowledges and deletes the entries of a finished job, each in its own stream. */
+  public Future<Void> ack(Collection<StreamEntry> entries) {
+    List<Future<Response>> acked = new ArrayList<>();
+    byStream(entries).forEach((stream, ids) -> {
+      List<String> args = new ArrayList<>(ids.size() + 1);
+      args.add(GROUP);
+      args.addAll(ids);
+      acked.add(ACK.run(redis, List.of(stream), args, timeoutMs));
+    });
+    return Future.all(acked).mapEmpty();
   }
 
   /**
-   * Queues again files still being made whose job is no longer in the stream; answers their ids. Each
-   * active file is looked at once per {@code everyMs}, at most {@code limit} per call.
+   * Removes, in every stream, the consumers of workers gone for longer than {@code minIdleMs} that own no entry
+   * there; answers how many.
+   */
+  public Future<Integer> pruneConsumers(String consumer, long minIdleMs) {
+    List<Future<Integer>> pruned = new ArrayList<>();
+    for (String stream : RedisKeys.JOB_STREAMS) {
+      pruned.add(PRUNE_CONSUMERS.run(redis, List.of(stream), List.of(GROUP, String.valueOf(minIdleMs), consumer),
+              timeoutMs)
+          .map(Response::toInteger));
+    }
+    return Future.all(pruned).map(all -> pruned.stream().mapToInt(Future::result).sum());
+  }
+
+  /**
+   * Queues again files still being made whose job is no longer in its stream; answers their ids. Each active
+   * file is looked at once per {@code everyMs}, at most {@code limit} per call.
    */
   public Future<List<String>> recoverLost(long nowMs, long everyMs, int limit) {
-    return RECOVER.run(redis, List.of(RedisKeys.ACTIVE_FILES, RedisKeys.GENERATION_JOBS),
+    return RECOVER.run(redis, List.of(RedisKeys.ACTIVE_FILES, RedisKeys.GENERATION_JOBS,
+                RedisKeys.GENERATION_JOBS_PRIORITY),
             List.of(String.valueOf(nowMs), String.valueOf(everyMs), String.valueOf(limit)), timeoutMs)
         .map(response -> {
           List<String> fileIds = new ArrayList<>();
@@ -127,18 +175,26 @@ public final class JobQueue {
         });
   }
 
+  /** An XREADGROUP answer: per stream, as a map (RESP3) or as [name, entries] pairs (RESP2). */
   private static List<Job> readEntries(Response response) {
     List<Job> jobs = new ArrayList<>();
     if (response == null) {
       return jobs;
     }
-    Response entries = response.isMap() ? response.get(RedisKeys.GENERATION_JOBS) : response.get(0).get(1);
-    addEntries(entries, jobs);
+    if (response.isMap()) {
+      for (String stream : RedisKeys.JOB_STREAMS) {
+        addEntries(stream, response.get(stream), jobs);
+      }
+    } else {
+      for (Response stream : response) {
+        addEntries(stream.get(0).toString(), stream.get(1), jobs);
+      }
+    }
     return jobs;
   }
 
   /** An entry deleted while pending comes back without fields: a job with no file, acknowledged unworked. */
-  private static void addEntries(Response entries, List<Job> jobs) {
+  private static void addEntries(String stream, Response entries, List<Job> jobs) {
     if (entries == null) {
       return;
     }
@@ -153,7 +209,7 @@ public final class JobQueue {
           default -> { }
         }
       }
-      jobs.add(new Job(entry.get(0).toString(), sessionId, fileId));
+      jobs.add(new Job(stream, entry.get(0).toString(), sessionId, fileId));
     }
   }
 

@@ -1,10 +1,16 @@
 package genpay.sessions;
 
+import java.util.List;
+
 /** The Redis keys of DESIGN.md section 6. */
 public final class RedisKeys {
 
   public static final String PENDING_SESSIONS = "sessions:pending";
   public static final String GENERATION_JOBS = "jobs:generation";
+  /** Jobs of accounts whose plan has the priority queue (pro, enterprise): served before {@link #GENERATION_JOBS}. */
+  public static final String GENERATION_JOBS_PRIORITY = "jobs:generation:priority";
+  /** Every job stream, in the order workers serve them. */
+  public static final List<String> JOB_STREAMS = List.of(GENERATION_JOBS_PRIORITY, GENERATION_JOBS);
   /** Files paid for and not ended yet, scored by when each was last checked for a job in the stream. */
   public static final String ACTIVE_FILES = "files:active";
   /** Files whose refund is owed and not yet confirmed by Stripe, scored by when it was last tried. */

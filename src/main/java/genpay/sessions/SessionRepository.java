@@ -67,7 +67,8 @@ public final class SessionRepository {
   }
 
   /**
-   * Stores an order already paid with credits, processing, with its files and jobs in one script. Storing the
+   * Stores an order already paid with credits, processing, with its files and jobs (in the priority stream when
+   * the order has priority) in one script. Storing the
    * same order id again changes nothing (UNCHANGED), so a caller that timed out may simply try again.
    */
   public Future<ScriptResult> createCreditOrder(CreditOrder order) {
@@ -90,8 +91,9 @@ public final class SessionRepository {
     addField(args, "unitCost", String.valueOf(order.unitCost()));
     addField(args, "amountTotal", String.valueOf(order.unitCost() * order.quantity()));
     addField(args, "currency", CreditOrder.CURRENCY);
-    return CREDIT_ORDER.run(redis, List.of(RedisKeys.session(order.orderId()), RedisKeys.GENERATION_JOBS,
-            RedisKeys.ACTIVE_FILES), args, timeoutMs)
+    String jobs = order.priority() ? RedisKeys.GENERATION_JOBS_PRIORITY : RedisKeys.GENERATION_JOBS;
+    return CREDIT_ORDER.run(redis, List.of(RedisKeys.session(order.orderId()), jobs, RedisKeys.ACTIVE_FILES), args,
+            timeoutMs)
         .map(Snapshots::parse);
   }
 

@@ -75,7 +75,7 @@ public final class GenerationHandler implements Handler<RoutingContext> {
           }
           CreditOrder order = new CreditOrder(orderId, account.id(), request.type(), request.prompt(),
               request.quantity(), request.quality() == null ? "" : request.quality(), request.durationSeconds(), unit,
-              request.toolSlug(), request.toolTitle(), request.locale());
+              request.toolSlug(), request.toolTitle(), request.locale(), plan.priority());
           store(order, 1)
               .onSuccess(session -> ctx.response().setStatusCode(201)
                   .putHeader("Content-Type", "application/json")

@@ -1,5 +1,5 @@
-// genpay account and credits pages. Data is fetched once on load and again only when the account's stream
-// (one EventSource on /api/events/account) says the ledger changed: no timer ever fetches.
+// genpay account, credits and plans pages. Data is fetched once on load and again only when the account's stream
+// (one EventSource on /api/events/account) says something changed: no timer ever fetches.
 (function () {
   'use strict';
   var page = JSON.parse(document.getElementById('page').textContent);
@@ -88,15 +88,145 @@
     rows.forEach(function (row) { tbody.appendChild(row); });
   }
 
+  // ---- /{locale}/account: billing section
+  var PLAN_STATUS = { active: 'Active', trialing: 'Trial', past_due: 'Past due: the last payment failed',
+    incomplete: 'Waiting for the first payment', incomplete_expired: 'Not started: the first payment failed',
+    unpaid: 'Unpaid', canceled: 'Canceled', paused: 'Paused' };
+  var LIVE = ['active', 'trialing', 'past_due'];
+  var INVOICE_REASON = { subscription_create: 'First period', subscription_cycle: 'Renewal',
+    subscription_update: 'Plan change', manual: 'Invoice' };
+
+  function planName(id) { return id ? id.charAt(0).toUpperCase() + id.slice(1) : ''; }
+  function day(iso) {
+    return iso ? new Date(iso).toLocaleDateString(page.locale, { year: 'numeric', month: 'long', day: 'numeric' }) : '';
+  }
+  /** Invoice amounts are in the currency's minor unit, as Stripe gives them. */
+  function minor(amount, currency) {
+    var digits = 2;
+    try { digits = new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() })
+      .resolvedOptions().maximumFractionDigits; } catch (e) { /* two, as for usd and eur */ }
+    return money(Number(amount || 0) / Math.pow(10, digits), currency || 'usd');
+  }
+
+  /** {@code onPlan} hears the account's plan after each read. */
+  function billingSection(onPlan) {
+    var current = null;
+    var loading = false;
+    var again = false;
+    var subscribedParam = new URLSearchParams(location.search).get('subscribed');
+
+    function showSubscription(state) {
+      current = state;
+      var sub = state.subscription;
+      var plan = sub && LIVE.indexOf(sub.status) >= 0 ? sub.plan : state.plan;
+      $('plan-name').textContent = planName(plan);
+      $('acct-plan').textContent = plan;
+      onPlan(plan);
+      $('plan-interval').textContent = sub && LIVE.indexOf(sub.status) >= 0 ? '(' + sub.interval + ')' : '';
+      var live = !!sub && LIVE.indexOf(sub.status) >= 0;
+      $('plan-status').textContent = sub ? (PLAN_STATUS[sub.status] || sub.status)
+        : 'No subscription: the free plan';
+      if (live && sub.cancelAtPeriodEnd) {
+        $('renews-at').textContent = 'Ends on ' + day(sub.currentPeriodEnd) + '; the free plan follows';
+      } else if (live) {
+        $('renews-at').textContent = 'Renews on ' + day(sub.currentPeriodEnd);
+      } else if (sub && sub.status === 'canceled') {
+        $('renews-at').textContent = 'Ended';
+      } else {
+        $('renews-at').textContent = '—';
+      }
+      $('choose-plan').hidden = live;
+      $('cancel-subscription').hidden = !live || sub.cancelAtPeriodEnd;
+      $('billing-portal').hidden = !sub;
+      if (!live || sub.cancelAtPeriodEnd) { $('cancel-confirm').hidden = true; }
+      if (subscribedParam) {
+        $('subscribed').hidden = false;
+        $('subscribed').textContent = live
+          ? 'Thank you: your ' + planName(sub.plan) + ' plan is active. Its credits are in your balance.'
+          : 'Thank you: your payment is being confirmed. This page updates by itself.';
+      }
+    }
+
+    function showInvoices(answer) {
+      fill($('invoices').querySelector('tbody'), answer.items.map(function (invoice) {
+        var paid = invoice.status === 'paid';
+        var link = invoice.hostedInvoiceUrl
+          ? el('a', { href: invoice.hostedInvoiceUrl, target: '_blank', rel: 'noopener', text: 'View' }) : null;
+        return el('tr', {}, [el('td', { text: day(invoice.created) }), el('td', { text: invoice.number || '' }),
+          el('td', { text: (INVOICE_REASON[invoice.billingReason] || '') + (invoice.periodStart
+            ? ' ' + day(invoice.periodStart) + ' – ' + day(invoice.periodEnd) : '') }),
+          el('td', { 'class': 'num', text: minor(paid ? invoice.amountPaid : invoice.amountDue, invoice.currency) }),
+          el('td', {}, [el('span', { 'class': 'tag ' + (paid ? 'good' : (invoice.status === 'open'
+            || invoice.status === 'uncollectible' ? 'bad' : '')), text: invoice.status })]),
+          el('td', {}, [link])]);
+      }), 'No invoices yet', 6);
+    }
+
+    /** One read at a time; a change during a read asks for one more, so the newest state is the one shown. */
+    function load() {
+      if (loading) { again = true; return; }
+      loading = true;
+      Promise.all([api('/api/payment/subscription'), api('/api/payment/invoices')]).then(function (answers) {
+        showSubscription(answers[0]);
+        showInvoices(answers[1]);
+      }).catch(showError).then(function () {
+        loading = false;
+        if (again) { again = false; load(); }
+      });
+    }
+
+    $('cancel-subscription').addEventListener('click', function () {
+      var sub = current && current.subscription;
+      if (!sub) { return; }
+      $('cancel-question').textContent = 'Cancel ' + planName(sub.plan) + '? It stays active until '
+        + day(sub.currentPeriodEnd) + ', then your account returns to the free plan. Credits you bought stay.';
+      $('cancel-confirm').hidden = false;
+      $('cancel-confirm-yes').focus();
+    });
+    $('cancel-keep').addEventListener('click', function () { $('cancel-confirm').hidden = true; });
+    $('cancel-confirm-yes').addEventListener('click', function () {
+      var button = $('cancel-confirm-yes');
+      clearError();
+      button.disabled = true;
+      api('/api/payment/subscription/cancel', 'POST', { subscription_id: current.subscription.id, at_period_end: true })
+        .then(function (state) { $('cancel-confirm').hidden = true; showSubscription(state); }, showError)
+        .then(function () { button.disabled = false; });
+    });
+    $('billing-portal').addEventListener('click', function () {
+      var button = $('billing-portal');
+      clearError();
+      button.disabled = true;
+      api('/api/payment/billing-portal', 'POST', { return_url: base + '/account' }).then(function (answer) {
+        location.assign(answer.url);
+      }, function (problem) { button.disabled = false; showError(problem); });
+    });
+
+    load();
+    // The account's stream: a new balance after every ledger change (a grant of a paid invoice, an expiry...).
+    // Every event is read as "look again", the one at connect too (something may have changed since the page's read).
+    var stream = new EventSource('/api/events/account');
+    var changed = function (event) {
+      if (event.type === 'balance') { $('acct-balance').textContent = credits(JSON.parse(event.data).balance); }
+      load();
+    };
+    stream.addEventListener('balance', changed);
+    stream.addEventListener('subscription', changed);
+    stream.onmessage = changed;
+  }
+
   // ---- /{locale}/account
   function accountPage() {
+    var asked = new URLSearchParams(location.search).get('next');
+    // Only a path of this site (the server checks again).
+    var next = asked && /^\/[^/\\]/.test(asked) ? asked : base + '/account';
     signedIn().then(function (account) {
       if (!account) {
         $('signed-out').hidden = false;
+        $('signin-next').hidden = next === base + '/account';
         $('signin').addEventListener('submit', function (event) {
           event.preventDefault();
           clearError();
-          api('/api/auth/email-link', 'POST', { email: $('email').value.trim(), next: base + '/account' })
+          api('/api/auth/email-link', 'POST', { email: $('email').value.trim(), next: next })
             .then(function () { $('sent').hidden = false; }, showError);
         });
         return;
@@ -108,8 +238,6 @@
       $('logout').addEventListener('click', function () {
         api('/api/auth/logout', 'POST').then(function () { location.reload(); }, showError);
       });
-      if (!account.apiAccess) { $('keys-locked').hidden = false; return; }
-      $('keys').hidden = false;
       var loadKeys = function () {
         api('/api/keys').then(function (answer) {
           var list = $('key-list');
@@ -125,7 +253,22 @@
           });
         }, showError);
       };
-      loadKeys();
+      var keysShown = null;
+      // The plan decides whether keys are offered; a subscription can change it while the page is open.
+      var showKeys = function (apiAccess) {
+        if (keysShown === apiAccess) { return; }
+        keysShown = apiAccess;
+        $('keys-locked').hidden = apiAccess;
+        $('keys').hidden = !apiAccess;
+        if (apiAccess) { loadKeys(); }
+      };
+      showKeys(!!account.apiAccess);
+      var plan = account.plan;
+      billingSection(function (newPlan) {
+        if (newPlan === plan) { return; }
+        plan = newPlan;
+        signedIn().then(function (fresh) { if (fresh) { showKeys(!!fresh.apiAccess); } }, showError);
+      });
       $('new-key').addEventListener('submit', function (event) {
         event.preventDefault();
         clearError();
@@ -281,22 +424,59 @@
   }
 
   // ---- /{locale}/plans
+  function interval() {
+    return $('interval-yearly').checked ? 'yearly' : 'monthly';
+  }
+
+  /** Stripe Checkout for the plan; signed out, the sign-in comes first and brings the person back here. */
+  function subscribe(plan, button) {
+    clearError();
+    $('already-subscribed').hidden = true;
+    button.disabled = true;
+    var chosen = interval();
+    api('/api/payment/checkout/subscription', 'POST', { plan: plan, interval: chosen, locale: page.locale })
+      .then(function (answer) { location.assign(answer.url); }, function (problem) {
+        button.disabled = false;
+        if (problem.status === 401) {
+          location.assign(base + '/account?next=' + encodeURIComponent(base + '/plans?interval=' + chosen));
+        } else if (problem.status === 409) {
+          $('already-subscribed').hidden = false;
+        } else {
+          showError(problem);
+        }
+      });
+  }
+
   function plansPage() {
-    api('/api/credits/plans').then(function (answer) {
+    if (new URLSearchParams(location.search).get('interval') === 'yearly') { $('interval-yearly').checked = true; }
+    // Who is looking (or nobody): their plan's card is marked; a failed look only leaves it unmarked.
+    var who = signedIn().catch(function () { return null; });
+    Promise.all([api('/api/credits/plans'), who]).then(function (answers) {
+      var answer = answers[0];
+      var account = answers[1];
       var render = function (period) {
         var box = $('plan-cards');
         box.textContent = '';
         answer.plans.forEach(function (plan) {
           var price = period === 'yearly' ? plan.yearlyPrice : plan.monthlyPrice;
-          box.appendChild(el('div', { 'class': 'card' }, [el('h2', { text: plan.id }),
+          var mine = account && account.plan === plan.id;
+          var action = null;
+          if (mine) {
+            action = el('p', { 'class': 'subscribe' }, [el('span', { 'class': 'tag good', text: 'Your plan' })]);
+          } else if (price) {
+            action = el('button', { id: 'subscribe-' + plan.id, 'class': 'subscribe', type: 'button',
+              text: 'Subscribe to ' + planName(plan.id) });
+            action.addEventListener('click', function () { subscribe(plan.id, action); });
+          }
+          box.appendChild(el('div', { 'class': 'card' + (mine ? ' current' : '') }, [el('h2', { text: plan.id }),
             el('p', { 'class': 'price', text: money(price, answer.currency) + (price ? (period === 'yearly' ? ' / year' : ' / month') : '') }),
             el('ul', {}, [el('li', { text: credits(plan.monthlyCredits) + ' credits every month' }),
               el('li', { text: plan.types.join(', ') }),
               plan.apiAccess ? el('li', { text: 'API access' }) : null,
-              plan.priority ? el('li', { text: 'Priority queue' }) : null])]));
+              plan.priority ? el('li', { text: 'Priority queue' }) : null]), action]));
         });
       };
-      render('monthly');
+      render(interval());
       Array.prototype.forEach.call(document.querySelectorAll('input[name=period]'), function (radio) {
         radio.addEventListener('change', function () { render(radio.value); });
       });

@@ -1,0 +1,5 @@
+package genpay.generation;
+
+/** Where a job sits: entry ids are only unique within their stream. */
+public record StreamEntry(String stream, String id) {
+}
