@@ -183,7 +183,9 @@ class SubscriptionInBrowserTest {
     String payPage = browser.url();
     typeCard("4000000000000002");
     browser.click("#pay");
-
+    // #error exists only on the page the decline answers with: waiting for it waits out the navigation, which
+    // would otherwise end a script started on the page being left.
+    browser.find("#error");
     assertEquals("Your card was declined.",
         browser.awaitScript(CreditsJourneyInBrowserTest.AWAIT_EXACT, "#error", "Your card was declined."));
     assertTrue(browser.url().startsWith(payPage), "still on the same pay page: " + browser.url());
