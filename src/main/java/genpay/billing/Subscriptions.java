@@ -269,6 +269,8 @@ public final class Subscriptions {
         return Future.succeededFuture(billing);
       }
       if (unseen) {
+        // Entries past the wait say nothing any more: dropping them keeps the map to the last few seconds.
+        looked.values().removeIf(at -> now - at > LOOK_AGAIN_MS);
         looked.put(accountId, now);
       }
       return syncAccount(accountId)
