@@ -10,6 +10,7 @@ import genpay.credits.CreditsVerticle;
 import genpay.purchases.CreditPurchaseVerticle;
 import genpay.push.PushVerticle;
 import genpay.refunds.RefundVerticle;
+import genpay.requests.RequestsVerticle;
 import genpay.sessions.SessionStoreVerticle;
 import genpay.sessions.StageTimers;
 import genpay.stripe.StripeGatewayVerticle;
@@ -73,6 +74,9 @@ public final class MainVerticle extends VerticleBase {
             settings.reconcileIntervalSeconds()))
         .compose(id -> vertx.deployVerticle(() -> new RefundVerticle(settings, registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("refunds: failed and timed-out videos of card orders are refunded (retried every {} s)",
+            settings.refundRetrySeconds()))
+        .compose(id -> vertx.deployVerticle(() -> new RequestsVerticle(settings), new DeploymentOptions()))
+        .onSuccess(id -> LOG.info("requests: generation requests ready, failed paid ones refunded (retried every {} s)",
             settings.refundRetrySeconds()))
         .compose(id -> vertx.deployVerticle(() -> new PushVerticle(registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("push: one status.changed consumer on this node"))

@@ -14,6 +14,7 @@ import genpay.mail.SandboxMailRoutes;
 import genpay.mail.SandboxMailbox;
 import genpay.purchases.PurchaseRoutes;
 import genpay.push.SseHandler;
+import genpay.requests.RequestRoutes;
 import genpay.push.StreamHub;
 import genpay.stripe.StripeSandbox;
 import genpay.stripe.StripeSandboxRoutes;
@@ -69,6 +70,7 @@ public final class ApiRouter {
     router.get("/api/file/:fileId").handler(ctx -> fileStatus(ctx, bus));
     router.get("/api/events/session/:id").handler(SseHandler.sessions(bus, streams));
     router.get("/api/events/file/:id").handler(SseHandler.files(bus, streams));
+    new RequestRoutes(bus, settings).mount(router, streams);
     pages.mount(router);
 
     if (stripeSandbox != null) {
