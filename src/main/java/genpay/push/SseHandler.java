@@ -107,7 +107,7 @@ public final class SseHandler implements Handler<RoutingContext> {
     } else if (session() && "pending".equals(snapshot.getString("status"))) {
       // Someone watches an unpaid order: its webhook may be late or lost, so ask Stripe.
       bus.request(Addresses.STRIPE_SYNC, new JsonObject().put("sessionId", stream.id));
-    } else if (request() && snapshot.getBoolean("requiresPayment", false)) {
+    } else if (request() && "awaiting_payment".equals(snapshot.getString("status"))) {
       // The same for a request: the buyer is back from Checkout and its webhook may be late.
       bus.request(Addresses.REQUESTS_SYNC, new JsonObject().put("id", stream.id));
     }

@@ -52,7 +52,7 @@ public final class RequestRoutes {
     bus.<JsonObject>request(Addresses.REQUESTS_SUBMIT, request.toJson(), SUBMIT)
         .onSuccess(reply -> {
           JsonObject answer = reply.body().getJsonObject("request");
-          boolean queuedNow = reply.body().getBoolean("created", false) && !answer.getBoolean("requiresPayment");
+          boolean queuedNow = reply.body().getBoolean("created", false) && "queued".equals(answer.getString("status"));
           JsonAnswer.send(ctx, queuedNow ? 201 : 200, answer);
         })
         .onFailure(failure -> Problems.send(ctx, problem(failure)));

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * A request as the API, its stream and {@code requests.changed} show it (DESIGN.md section 16): amounts in
- * major units, the payment link only while it can be paid, the refund once there is one.
+ * major units, the payment link only while it can be paid, the refund's state (owed, succeeded, failed) once there
+ * is one.
  */
 public final class RequestSnapshot {
 
@@ -29,7 +30,9 @@ public final class RequestSnapshot {
         .put("hostname", fields.get("hostname"))
         .put("provider", fields.get("provider"))
         .put("status", status)
-        .put("requiresPayment", AWAITING_PAYMENT.equals(status))
+        // The provider is a paid one; whether it is paid yet is "paid" (and the status past awaiting_payment).
+        .put("requiresPayment", cents > 0)
+        .put("paid", !fields.getOrDefault("paidAt", "").isEmpty())
         .put("amount", cents / 100.0)
         .put("currency", fields.getOrDefault("currency", ""))
         .put("progress", new JsonObject().put("done", number(fields.get("done"))).put("total", number(fields.get("total"))))
@@ -48,12 +51,11 @@ public final class RequestSnapshot {
     }
     String refund = fields.getOrDefault("refund", "none");
     if (!refund.isEmpty() && !"none".equals(refund)) {
-      JsonObject shown = new JsonObject().put("status", refund).put("amount", cents / 100.0);
+      snapshot.put("refund", refund);
       String refundId = fields.getOrDefault("refundId", "");
       if (!refundId.isEmpty()) {
-        shown.put("id", refundId);
+        snapshot.put("refundId", refundId);
       }
-      snapshot.put("refund", shown);
     }
     return snapshot;
   }
@@ -63,7 +65,7 @@ public final class RequestSnapshot {
     if (!ENDED.contains(snapshot.getString("status", ""))) {
       return false;
     }
-    return !(snapshot.getValue("refund") instanceof JsonObject refund && "owed".equals(refund.getValue("status")));
+    return !"owed".equals(snapshot.getValue("refund"));
   }
 
   private static long number(String text) {
