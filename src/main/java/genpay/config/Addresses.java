@@ -35,6 +35,12 @@ public final class Addresses {
   /** One publish per committed change, cluster-wide: the new session snapshot and, for a file change, the file. */
   public static final String STATUS_CHANGED = "status.changed";
 
+  /**
+   * One publish per committed change of a generation request, cluster-wide like {@link #STATUS_CHANGED}: the
+   * request as {@code GET /api/generation-requests/{id}} shows it, with its {@code version}.
+   */
+  public static final String REQUESTS_CHANGED = "requests.changed";
+
   /** A Stripe webhook as received: {@code {payload, signature}}; replies with the HTTP status to answer. */
   public static final String STRIPE_WEBHOOK = "stripe.webhook";
   /** Reconcile one session with Stripe now: {@code {sessionId}}; replies with the snapshot as it then is. */
