@@ -4,6 +4,8 @@ import genpay.billing.BillingVerticle;
 import genpay.config.ClusterStatus;
 import genpay.config.Settings;
 import genpay.generation.GenerationWorkerVerticle;
+import genpay.llm.PlainPageSource;
+import genpay.llm.RequestWorkerVerticle;
 import genpay.mail.MailVerticle;
 import genpay.push.PushMetrics;
 import genpay.credits.CreditsVerticle;
@@ -65,6 +67,12 @@ public final class MainVerticle extends VerticleBase {
                     : "provider " + settings.generationApiUrl()))
             : Future.succeededFuture("no worker").onSuccess(none ->
                 LOG.info("generation: no worker on this node (GENERATION_WORKER=false)")))
+        // TODO(merge): genpay.sites.GuardedFetcher replaces PlainPageSource, which has no SSRF guard.
+        .compose(id -> settings.generationWorker()
+            ? vertx.deployVerticle(() -> new RequestWorkerVerticle(settings, PlainPageSource::new), new DeploymentOptions())
+                .onSuccess(worker -> LOG.info("requests: worker ready (gemini {}, ollama {})",
+                    settings.geminiSandbox() ? "sandbox" : "API", settings.ollamaSandbox() ? "sandbox" : settings.ollamaUrl()))
+            : Future.succeededFuture("no worker"))
         .compose(id -> vertx.deployVerticle(() -> new CreditsVerticle(settings), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("credits: ledger ready ({} plan(s), {} package(s))", settings.credits().plans().size(),
             settings.credits().packages().size()))

@@ -35,6 +35,13 @@ public final class Addresses {
   /** One publish per committed change, cluster-wide: the new session snapshot and, for a file change, the file. */
   public static final String STATUS_CHANGED = "status.changed";
 
+  /**
+   * One publish per committed change of a generation request, cluster-wide like {@link #STATUS_CHANGED}: the
+   * request as {@code GET /api/generation-requests/{id}} shows it, with its {@code version}. One consumer per node
+   * (PushVerticle) fans it out to the request's streams.
+   */
+  public static final String REQUESTS_CHANGED = "requests.changed";
+
   /** A Stripe webhook as received: {@code {payload, signature}}; replies with the HTTP status to answer. */
   public static final String STRIPE_WEBHOOK = "stripe.webhook";
   /** Reconcile one session with Stripe now: {@code {sessionId}}; replies with the snapshot as it then is. */
@@ -231,11 +238,6 @@ public final class Addresses {
   public static final String REQUESTS_SYNC = "requests.sync";
   /** Look at every paid request the refund sweep watches now (the timer does it too) → {@code {refunded}}. */
   public static final String REQUESTS_REFUNDS_SWEEP = "requests.refunds.sweep";
-  /**
-   * One publish per change of a request, cluster-wide, like status.changed: the request as GET shows it (with its
-   * version). One consumer per node (PushVerticle) fans it out to the request's streams.
-   */
-  public static final String REQUESTS_CHANGED = "requests.changed";
   /** Local: a node's copy of {@link #REQUESTS_CHANGED}, fanned out by each HTTP instance to its request streams. */
   public static final String PUSH_REQUEST_DELIVER = "push.request.deliver";
   /** Open the Checkout Session of a paid generation request (worker verticle): {@link genpay.stripe.RequestCheckoutCommand}. */
