@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * POST /api/generation-requests as DESIGN.md section 16 says, against the Stripe sandbox, with a stand-in for the
  * site calculation (120 URLs; gemini 0.50 EUR, ollama free). The sandbox's own webhooks are off: the one webhook
- * a test needs is sent by the test, when it wants it.
+ * a test needs is sent by the test, when it wants it; no worker takes the queued requests.
  */
 class GenerationRequestsApiTest {
 
@@ -34,7 +34,8 @@ class GenerationRequestsApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    genpay = TestEngine.start(Map.of("SANDBOX_STRIPE_WEBHOOKS", "false"));
+    // No worker: these tests look at the queue itself, and the stand-in lists no pages a worker could read.
+    genpay = TestEngine.start(Map.of("SANDBOX_STRIPE_WEBHOOKS", "false", "GENERATION_WORKER", "false"));
     await(genpay.engine.vertx().eventBus().<JsonObject>localConsumer(Addresses.SITES_CALCULATE, message -> {
       String hostname = message.body().getString("hostname");
       CALCULATIONS.computeIfAbsent(hostname, name -> new AtomicInteger()).incrementAndGet();
