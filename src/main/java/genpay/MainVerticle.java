@@ -4,12 +4,15 @@ import genpay.billing.BillingVerticle;
 import genpay.config.ClusterStatus;
 import genpay.config.Settings;
 import genpay.generation.GenerationWorkerVerticle;
+import genpay.llm.PlainPageSource;
+import genpay.llm.RequestWorkerVerticle;
 import genpay.mail.MailVerticle;
 import genpay.push.PushMetrics;
 import genpay.credits.CreditsVerticle;
 import genpay.purchases.CreditPurchaseVerticle;
 import genpay.push.PushVerticle;
 import genpay.refunds.RefundVerticle;
+import genpay.requests.RequestsVerticle;
 import genpay.sessions.SessionStoreVerticle;
 import genpay.sessions.StageTimers;
 import genpay.stripe.StripeGatewayVerticle;
@@ -64,6 +67,12 @@ public final class MainVerticle extends VerticleBase {
                     : "provider " + settings.generationApiUrl()))
             : Future.succeededFuture("no worker").onSuccess(none ->
                 LOG.info("generation: no worker on this node (GENERATION_WORKER=false)")))
+        // TODO(merge): genpay.sites.GuardedFetcher replaces PlainPageSource, which has no SSRF guard.
+        .compose(id -> settings.generationWorker()
+            ? vertx.deployVerticle(() -> new RequestWorkerVerticle(settings, PlainPageSource::new), new DeploymentOptions())
+                .onSuccess(worker -> LOG.info("requests: worker ready (gemini {}, ollama {})",
+                    settings.geminiSandbox() ? "sandbox" : "API", settings.ollamaSandbox() ? "sandbox" : settings.ollamaUrl()))
+            : Future.succeededFuture("no worker"))
         .compose(id -> vertx.deployVerticle(() -> new CreditsVerticle(settings), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("credits: ledger ready ({} plan(s), {} package(s))", settings.credits().plans().size(),
             settings.credits().packages().size()))
@@ -73,6 +82,9 @@ public final class MainVerticle extends VerticleBase {
             settings.reconcileIntervalSeconds()))
         .compose(id -> vertx.deployVerticle(() -> new RefundVerticle(settings, registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("refunds: failed and timed-out videos of card orders are refunded (retried every {} s)",
+            settings.refundRetrySeconds()))
+        .compose(id -> vertx.deployVerticle(() -> new RequestsVerticle(settings), new DeploymentOptions()))
+        .onSuccess(id -> LOG.info("requests: generation requests ready, failed paid ones refunded (retried every {} s)",
             settings.refundRetrySeconds()))
         .compose(id -> vertx.deployVerticle(() -> new PushVerticle(registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("push: one status.changed consumer on this node"))

@@ -35,6 +35,13 @@ public final class Addresses {
   /** One publish per committed change, cluster-wide: the new session snapshot and, for a file change, the file. */
   public static final String STATUS_CHANGED = "status.changed";
 
+  /**
+   * One publish per committed change of a generation request, cluster-wide like {@link #STATUS_CHANGED}: the
+   * request as {@code GET /api/generation-requests/{id}} shows it, with its {@code version}. One consumer per node
+   * (PushVerticle) fans it out to the request's streams.
+   */
+  public static final String REQUESTS_CHANGED = "requests.changed";
+
   /** A Stripe webhook as received: {@code {payload, signature}}; replies with the HTTP status to answer. */
   public static final String STRIPE_WEBHOOK = "stripe.webhook";
   /** Reconcile one session with Stripe now: {@code {sessionId}}; replies with the snapshot as it then is. */
@@ -56,7 +63,10 @@ public final class Addresses {
   /** Issue every owed refund that is due now (the timer does it too); replies {@code {taken}}. */
   public static final String REFUNDS_SWEEP = "refunds.sweep";
 
-  /** Refund part of a payment at Stripe (worker verticle): {@code {paymentIntent, amount, fileId, sessionId}}. */
+  /**
+   * Refund part of a payment at Stripe (worker verticle): {@code {paymentIntent, amount, fileId, sessionId}}, or a
+   * failed generation request whole: {@code {paymentIntent, amount, requestId}}.
+   */
   public static final String STRIPE_REFUND_CREATE = "stripe.refund.create";
 
   /**
@@ -202,6 +212,36 @@ public final class Addresses {
    * plan (the price's), accountPlan (what the account now has), cancelAtPeriodEnd, granted}}.
    */
   public static final String BILLING_CHANGED = "billing.changed";
+
+  /**
+   * The calculation of a site (genpay.sites): {@code {hostname}} → {@code {hostname, urlCount, prices: {provider:
+   * {total, perUrl, currency, paid}}, calculatedAt}}; fails 400 (a bad or private hostname), 502, 503.
+   */
+  public static final String SITES_CALCULATE = "sites.calculate";
+
+  /*
+   * Generation requests (genpay.requests.RequestsVerticle, DESIGN.md section 16). Failures are coded like the
+   * others (400 bad input or a site that may not be read, 404 unknown request, 502, 503).
+   */
+  /**
+   * {@code {hostname, provider, locale?}} → {@code {created, request}}: the open request for the hostname and
+   * provider, or a new one (free: queued; paid: with its payment link, renewed when expired, queued when paid).
+   */
+  public static final String REQUESTS_SUBMIT = "requests.submit";
+  /** {@code {id}} → the request as the API shows it; 404 when unknown. */
+  public static final String REQUESTS_GET = "requests.get";
+  /** {@code {id}} → {@code {request, document?}}: the llms.txt once completed; 404 when unknown. */
+  public static final String REQUESTS_RESULT = "requests.result";
+  /** What Stripe says of a request's Checkout Session (raw JSON): {@code {session}} → {@code {outcome}}. */
+  public static final String REQUESTS_APPLY = "requests.apply";
+  /** Ask Stripe about a request awaiting payment (a page watches it): {@code {id}} → {@code {outcome}}. */
+  public static final String REQUESTS_SYNC = "requests.sync";
+  /** Look at every paid request the refund sweep watches now (the timer does it too) → {@code {refunded}}. */
+  public static final String REQUESTS_REFUNDS_SWEEP = "requests.refunds.sweep";
+  /** Local: a node's copy of {@link #REQUESTS_CHANGED}, fanned out by each HTTP instance to its request streams. */
+  public static final String PUSH_REQUEST_DELIVER = "push.request.deliver";
+  /** Open the Checkout Session of a paid generation request (worker verticle): {@link genpay.stripe.RequestCheckoutCommand}. */
+  public static final String STRIPE_REQUEST_CHECKOUT_CREATE = "stripe.request.checkout.create";
 
   private Addresses() {
   }

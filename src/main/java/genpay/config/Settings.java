@@ -1,6 +1,8 @@
 package genpay.config;
 
 import genpay.credits.CreditsConfig;
+import genpay.llm.LlmFaults;
+import genpay.llm.ProvidersConfig;
 import io.vertx.core.json.JsonObject;
 
 import java.net.InetAddress;
@@ -58,7 +60,12 @@ public record Settings(
     MailUrl mailUrl,
     String mailFrom,
     int mailRetryMaxSeconds,
-    CreditsConfig credits) {
+    CreditsConfig credits,
+    String geminiApiKey,
+    String geminiApiUrl,
+    String ollamaUrl,
+    String sandboxLlmFaults,
+    ProvidersConfig providers) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -69,6 +76,9 @@ public record Settings(
   public static final String SANDBOX_PRICE_ID = "price_sandbox_video";
   public static final String SANDBOX_PUBLISHABLE_KEY = "pk_test_sandbox";
   public static final String SANDBOX_PROVIDER_TOKEN = "sandbox-provider-token";
+  public static final String SANDBOX_GEMINI_KEY = "sandbox-gemini-key";
+  /** Where a GEMINI_API_KEY is used when GEMINI_API_URL is left empty. */
+  public static final String GEMINI_PUBLIC_URL = "https://generativelanguage.googleapis.com";
 
   private static final String MIX_REMEDY = "(set both, neither, or ALLOW_MIXED_SANDBOX=true)";
   private static final Set<String> FSYNC_POLICIES = Set.of("always", "everysec", "no");
@@ -88,7 +98,8 @@ public record Settings(
       "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER", "CLUSTER_CONFIG",
       "ALLOW_MIXED_SANDBOX", "CHECKOUT_RATE_PER_MINUTE", "TRUSTED_PROXIES",
       "SANDBOX_STRIPE_FAULTS", "SANDBOX_STRIPE_SHUFFLE", "REFUND_RETRY_SECONDS", "MAIL_URL", "MAIL_FROM",
-      "MAIL_RETRY_MAX_SECONDS", CreditsConfig.KEY);
+      "MAIL_RETRY_MAX_SECONDS", CreditsConfig.KEY, "GEMINI_API_KEY", "GEMINI_API_URL", "OLLAMA_URL",
+      LlmFaults.SETTING, ProvidersConfig.KEY);
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -201,6 +212,30 @@ public record Settings(
     } else if (!MAIL_FROM.matcher(mailFrom).matches()) {
       throw new ConfigException("MAIL_FROM", "must be one address, alone or as Name <address>, on one line");
     }
+    String geminiKey = source.text("GEMINI_API_KEY", "");
+    String geminiUrl = source.text("GEMINI_API_URL", "");
+    if (!geminiUrl.isEmpty()) {
+      geminiUrl = validUrl("GEMINI_API_URL", geminiUrl);
+      if (geminiKey.isEmpty()) {
+        throw new ConfigException("GEMINI_API_KEY", "is required when GEMINI_API_URL is set");
+      }
+    }
+    // Gemini is paid for: a real key behind the Stripe sandbox spends on calls nobody paid for, and a live
+    // Stripe key before the gemini sandbox sells its made-up summaries. Ollama is free, so its sandbox never is.
+    if (!allowMixed && sandbox && !geminiKey.isEmpty()) {
+      throw new ConfigException("GEMINI_API_KEY", "is set but STRIPE_SECRET_KEY is not: real gemini calls behind "
+          + "the Stripe sandbox would be given away " + MIX_REMEDY);
+    }
+    if (!allowMixed && secretKey.matches("^(sk|rk)_live_.*") && geminiKey.isEmpty()) {
+      throw new ConfigException("STRIPE_SECRET_KEY", "is live but GEMINI_API_KEY is not set: real payments would "
+          + "buy the gemini sandbox's made-up summaries " + MIX_REMEDY);
+    }
+    String ollamaUrl = source.text("OLLAMA_URL", "");
+    if (!ollamaUrl.isEmpty()) {
+      ollamaUrl = validUrl("OLLAMA_URL", ollamaUrl);
+    }
+    String llmFaults = source.text(LlmFaults.SETTING, "");
+    LlmFaults.parse(llmFaults);
     String dataDir = source.text("DATA_DIR", "data");
     if (dataDir.isEmpty()) {
       throw new ConfigException("DATA_DIR", "must name a directory");
@@ -229,7 +264,9 @@ public record Settings(
         stripeFaults, source.bool("SANDBOX_STRIPE_SHUFFLE", false), source.integer("REFUND_RETRY_SECONDS", 30, 1, 86_400),
         mailUrl, mailFrom, source.integer("MAIL_RETRY_MAX_SECONDS", 300, 1, 86_400),
         // An object, not a flat value: the file alone sets it (no environment variable).
-        CreditsConfig.from(file.getValue(CreditsConfig.KEY)));
+        CreditsConfig.from(file.getValue(CreditsConfig.KEY)),
+        geminiKey.isEmpty() ? null : geminiKey, geminiUrl.isEmpty() ? null : geminiUrl,
+        ollamaUrl.isEmpty() ? null : ollamaUrl, llmFaults, ProvidersConfig.from(file.getValue(ProvidersConfig.KEY)));
   }
 
   public boolean stripeSandbox() {
@@ -248,6 +285,31 @@ public record Settings(
   /** Exactly one of Stripe and the provider is a sandbox (only with ALLOW_MIXED_SANDBOX=true). */
   public boolean mixedSandbox() {
     return stripeSandbox() != providerSandbox();
+  }
+
+  /** Without GEMINI_API_KEY, gemini calls go to the built-in sandbox at /sandbox/gemini. */
+  public boolean geminiSandbox() {
+    return geminiApiKey == null;
+  }
+
+  /** Without OLLAMA_URL, ollama calls go to the built-in sandbox at /sandbox/ollama. */
+  public boolean ollamaSandbox() {
+    return ollamaUrl == null;
+  }
+
+  public String effectiveGeminiUrl() {
+    if (geminiSandbox()) {
+      return loopbackUrl() + "/sandbox/gemini";
+    }
+    return geminiApiUrl == null ? GEMINI_PUBLIC_URL : geminiApiUrl;
+  }
+
+  public String effectiveGeminiKey() {
+    return geminiSandbox() ? SANDBOX_GEMINI_KEY : geminiApiKey;
+  }
+
+  public String effectiveOllamaUrl() {
+    return ollamaSandbox() ? loopbackUrl() + "/sandbox/ollama" : ollamaUrl;
   }
 
   /** Without MAIL_URL, e-mail goes to the built-in mailbox at /sandbox/mail. */
@@ -286,7 +348,8 @@ public record Settings(
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
         workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
         allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, sandboxStripeShuffle, refundRetrySeconds,
-        mailUrl, mailFrom, mailRetryMaxSeconds, credits);
+        mailUrl, mailFrom, mailRetryMaxSeconds, credits, geminiApiKey, geminiApiUrl, ollamaUrl, sandboxLlmFaults,
+        providers);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */
@@ -294,7 +357,8 @@ public record Settings(
   public String toString() {
     return "Settings[port=" + port + ", appUrl=" + appUrl + ", redis=" + (embeddedRedis() ? "embedded" : "external")
         + ", stripe=" + (stripeSandbox() ? "sandbox" : "live API") + ", provider="
-        + (providerSandbox() ? "sandbox" : "external") + ", mail=" + (mailSandbox() ? "sandbox" : mailUrl)
+        + (providerSandbox() ? "sandbox" : "external") + ", gemini=" + (geminiSandbox() ? "sandbox" : "external")
+        + ", ollama=" + (ollamaSandbox() ? "sandbox" : ollamaUrl) + ", mail=" + (mailSandbox() ? "sandbox" : mailUrl)
         + ", cluster=" + cluster + "]";
   }
 

@@ -8,7 +8,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The node's one consumer of the cluster-wide {@code status.changed} (and {@code credits.changed.cluster}): it hands each change to this node's
+ * The node's one consumer of the cluster-wide {@code status.changed} (and {@code credits.changed.cluster},
+ * {@code requests.changed}): it hands each change to this node's
  * HTTP instances (local only), which fan it out to their streams by id. However many browsers watch,
  * the cluster sees one registration per node.
  */
@@ -31,6 +32,8 @@ public final class PushVerticle extends VerticleBase {
     }).completion();
     var ledger = vertx.eventBus().<JsonObject>consumer(Addresses.CREDITS_CHANGED_CLUSTER,
         change -> vertx.eventBus().publish(Addresses.ACCOUNT_PUSH_DELIVER, change.body(), LOCAL)).completion();
-    return Future.all(orders, ledger);
+    var requests = vertx.eventBus().<JsonObject>consumer(Addresses.REQUESTS_CHANGED,
+        change -> vertx.eventBus().publish(Addresses.PUSH_REQUEST_DELIVER, change.body(), LOCAL)).completion();
+    return Future.all(orders, ledger, requests);
   }
 }

@@ -1,5 +1,6 @@
 package genpay.push;
 
+import genpay.requests.RequestSnapshot;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -10,6 +11,8 @@ public final class SseEvents {
 
   public static final String SESSION_EVENT = "status";
   public static final String FILE_EVENT = "file";
+  /** Generation requests (DESIGN.md section 16). */
+  public static final String REQUEST_EVENT = "request";
   public static final long RETRY_MS = 3_000;
   private static final Set<String> SESSION_TERMINAL = Set.of("completed", "error", "expired");
   private static final Set<String> FILE_TERMINAL = Set.of("completed", "failed", "timeout");
@@ -36,6 +39,9 @@ public final class SseEvents {
    */
   public static boolean terminal(String type, JsonObject snapshot) {
     String status = snapshot.getString("status", "");
+    if (REQUEST_EVENT.equals(type)) {
+      return RequestSnapshot.terminal(snapshot);
+    }
     if (SESSION_EVENT.equals(type)) {
       return SESSION_TERMINAL.contains(status) && (!(snapshot.getValue("files") instanceof JsonArray files)
           || files.stream().noneMatch(file -> file instanceof JsonObject json && refundOwed(json)));

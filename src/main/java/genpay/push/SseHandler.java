@@ -1,6 +1,7 @@
 package genpay.push;
 
 import genpay.config.Addresses;
+import genpay.requests.RequestIds;
 import genpay.web.InvalidInput;
 import genpay.web.Problems;
 import genpay.web.SessionIds;
@@ -44,11 +45,17 @@ public final class SseHandler implements Handler<RoutingContext> {
     return new SseHandler(SseEvents.FILE_EVENT, bus, hub);
   }
 
+  /** GET /api/events/generation-request/{id}: event {@code request}, the request as GET shows it. */
+  public static SseHandler requests(EventBus bus, StreamHub hub) {
+    return new SseHandler(SseEvents.REQUEST_EVENT, bus, hub);
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     String id;
     try {
-      id = session() ? SessionIds.requireSessionId(ctx.pathParam("id")) : SessionIds.requireFileId(ctx.pathParam("id"));
+      id = request() ? RequestIds.require(ctx.pathParam("id"))
+          : session() ? SessionIds.requireSessionId(ctx.pathParam("id")) : SessionIds.requireFileId(ctx.pathParam("id"));
     } catch (InvalidInput invalid) {
       Problems.invalid(ctx, invalid);
       return;
@@ -62,9 +69,20 @@ public final class SseHandler implements Handler<RoutingContext> {
     return SseEvents.SESSION_EVENT.equals(type);
   }
 
+  private boolean request() {
+    return SseEvents.REQUEST_EVENT.equals(type);
+  }
+
+  private String readAddress() {
+    return request() ? Addresses.REQUESTS_GET : session() ? Addresses.SESSIONS_GET : Addresses.SESSIONS_FILE_GET;
+  }
+
+  private String idField() {
+    return request() ? "id" : session() ? "sessionId" : "fileId";
+  }
+
   private void read(RoutingContext ctx, Stream stream, long lastEventId, int attempt) {
-    bus.<JsonObject>request(session() ? Addresses.SESSIONS_GET : Addresses.SESSIONS_FILE_GET,
-            new JsonObject().put(session() ? "sessionId" : "fileId", stream.id), QUICK)
+    bus.<JsonObject>request(readAddress(), new JsonObject().put(idField(), stream.id), QUICK)
         .onComplete(read -> {
           if (stream.closed()) {
             hub.remove(stream);
@@ -89,6 +107,9 @@ public final class SseHandler implements Handler<RoutingContext> {
     } else if (session() && "pending".equals(snapshot.getString("status"))) {
       // Someone watches an unpaid order: its webhook may be late or lost, so ask Stripe.
       bus.request(Addresses.STRIPE_SYNC, new JsonObject().put("sessionId", stream.id));
+    } else if (request() && "awaiting_payment".equals(snapshot.getString("status"))) {
+      // The same for a request: the buyer is back from Checkout and its webhook may be late.
+      bus.request(Addresses.REQUESTS_SYNC, new JsonObject().put("id", stream.id));
     }
   }
 

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The streams of one HTTP instance (one event loop), by session id and by file id. Fed by the local
+ * The streams of one HTTP instance (one event loop), by session id, file id and request id. Fed by the local
  * {@code push.deliver} publish; everything here runs on that one event loop, so plain maps suffice.
  */
 public final class StreamHub {
@@ -28,6 +28,7 @@ public final class StreamHub {
 
   private final Map<String, List<Stream>> bySession = new HashMap<>();
   private final Map<String, List<Stream>> byFile = new HashMap<>();
+  private final Map<String, List<Stream>> byRequest = new HashMap<>();
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
@@ -46,14 +47,15 @@ public final class StreamHub {
     vertx.setPeriodic(TICK_MS, id -> hub.tick(System.currentTimeMillis()));
     MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(Addresses.PUSH_DELIVER,
         change -> hub.deliver(change.body()));
-    return consumer.completion().map(hub);
+    MessageConsumer<JsonObject> requests = vertx.eventBus().localConsumer(Addresses.PUSH_REQUEST_DELIVER,
+        change -> hub.deliverRequest(change.body()));
+    return Future.all(consumer.completion(), requests.completion()).map(hub);
   }
 
   Stream open(String type, String id, HttpServerRequest request, long lastEventId) {
     HttpServerResponse response = request.response();
     Stream stream = new Stream(type, id, response, lastEventId, (int) (opened++ % KEEP_ALIVE_SLOTS));
-    (SseEvents.SESSION_EVENT.equals(type) ? bySession : byFile).computeIfAbsent(id, key -> new ArrayList<>())
-        .add(stream);
+    index(type).computeIfAbsent(id, key -> new ArrayList<>()).add(stream);
     metrics.openStreams.incrementAndGet();
     response.closeHandler(closed -> remove(stream));
     return stream;
@@ -65,7 +67,7 @@ public final class StreamHub {
   }
 
   void remove(Stream stream) {
-    Map<String, List<Stream>> index = SseEvents.SESSION_EVENT.equals(stream.type) ? bySession : byFile;
+    Map<String, List<Stream>> index = index(stream.type);
     List<Stream> streams = index.get(stream.id);
     if (streams != null && streams.remove(stream)) {
       metrics.openStreams.decrementAndGet();
@@ -85,6 +87,19 @@ public final class StreamHub {
     if (written) {
       metrics.latency.record(Math.max(0, now - change.getLong("committedAt", now)), TimeUnit.MILLISECONDS);
     }
+  }
+
+  private Map<String, List<Stream>> index(String type) {
+    return switch (type) {
+      case SseEvents.SESSION_EVENT -> bySession;
+      case SseEvents.REQUEST_EVENT -> byRequest;
+      default -> byFile;
+    };
+  }
+
+  /** A request's change is the request as GET shows it. */
+  private void deliverRequest(JsonObject request) {
+    fanOut(byRequest.get(request.getString("id")), request, System.currentTimeMillis());
   }
 
   private boolean fanOut(List<Stream> streams, JsonObject snapshot, long now) {
@@ -108,6 +123,7 @@ public final class StreamHub {
     List<Stream> all = new ArrayList<>();
     bySession.values().forEach(all::addAll);
     byFile.values().forEach(all::addAll);
+    byRequest.values().forEach(all::addAll);
     for (Stream stream : all) {
       if (stream.closed()) {
         remove(stream);

@@ -11,6 +11,8 @@ public final class RedisKeys {
   public static final String GENERATION_JOBS_PRIORITY = "jobs:generation:priority";
   /** Every job stream, in the order workers serve them. */
   public static final List<String> JOB_STREAMS = List.of(GENERATION_JOBS_PRIORITY, GENERATION_JOBS);
+  /** The durable queue of generation requests (section 16), read by the group {@code workers}; entries {@code {requestId}}. */
+  public static final String REQUEST_JOBS = "jobs:requests";
   /** Files paid for and not ended yet, scored by when each was last checked for a job in the stream. */
   public static final String ACTIVE_FILES = "files:active";
   /** Files whose refund is owed and not yet confirmed by Stripe, scored by when it was last tried. */

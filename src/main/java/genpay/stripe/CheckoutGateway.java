@@ -111,6 +111,44 @@ public final class CheckoutGateway {
         .put("currency", session.getCurrency());
   }
 
+  /**
+   * Opens the Checkout Session of a paid generation request: mode=payment, an ad-hoc price in cents, the currency
+   * lower-cased, metadata {kind, generationRequestId, hostname, provider}. The Idempotency-Key names the request
+   * and which of its sessions this is, so callers racing to open the same one get one session.
+   */
+  public JsonObject createRequestCheckout(RequestCheckoutCommand command) {
+    String page = settings.appUrl() + "/" + command.locale();
+    SessionCreateParams params = SessionCreateParams.builder()
+        .setMode(SessionCreateParams.Mode.PAYMENT)
+        .setSuccessUrl(page + "/generation-request/" + command.requestId())
+        .setCancelUrl(page + "/site?hostname=" + java.net.URLEncoder.encode(command.hostname(),
+            java.nio.charset.StandardCharsets.UTF_8) + "&canceled=1")
+        .setClientReferenceId(command.requestId())
+        .addLineItem(SessionCreateParams.LineItem.builder()
+            .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
+                .setCurrency(command.currency().toLowerCase(java.util.Locale.ROOT))
+                .setUnitAmount(command.amountCents())
+                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                    .setName(command.productName()).build())
+                .build())
+            .setQuantity(1L).build())
+        .putMetadata("kind", RequestCheckoutCommand.KIND)
+        .putMetadata("generationRequestId", command.requestId())
+        .putMetadata("hostname", command.hostname())
+        .putMetadata("provider", command.provider())
+        .build();
+    RequestOptions options = RequestOptions.builder().setIdempotencyKey(command.idempotencyKey()).build();
+    Session session = call("create request checkout session",
+        () -> client.v1().checkout().sessions().create(params, options));
+    LOG.info("request {}: checkout session {} created at Stripe{}", command.requestId(), session.getId(),
+        settings.stripeSandbox() ? " (sandbox)" : "");
+    return new JsonObject()
+        .put("sessionId", session.getId())
+        .put("url", session.getUrl())
+        .put("amountTotal", session.getAmountTotal() == null ? 0L : session.getAmountTotal())
+        .put("currency", session.getCurrency());
+  }
+
   /** The session as Stripe has it now, as Stripe's raw JSON (read the same way as a webhook's object). */
   public JsonObject retrieve(String sessionId) {
     Session session = call("retrieve " + sessionId, () -> client.v1().checkout().sessions().retrieve(sessionId));
@@ -122,6 +160,9 @@ public final class CheckoutGateway {
    * ({@code refund-{fileId}}), so however often this is called for a file, Stripe makes one refund.
    */
   public JsonObject refund(JsonObject command) {
+    if (command.getString("requestId") != null) {
+      return refundRequest(command);
+    }
     String fileId = command.getString("fileId");
     RefundCreateParams params = RefundCreateParams.builder()
         .setPaymentIntent(command.getString("paymentIntent"))
@@ -131,6 +172,22 @@ public final class CheckoutGateway {
         .build();
     RequestOptions options = RequestOptions.builder().setIdempotencyKey("refund-" + fileId).build();
     Refund refund = call("refund file " + fileId, () -> client.v1().refunds().create(params, options));
+    return new JsonObject(refund.getLastResponse().body());
+  }
+
+  /**
+   * Refunds a failed generation request whole: {@code {paymentIntent, amount, requestId}}. Idempotency-Key
+   * {@code refund-{requestId}}: however often it is tried, Stripe makes one refund.
+   */
+  private JsonObject refundRequest(JsonObject command) {
+    String requestId = command.getString("requestId");
+    RefundCreateParams params = RefundCreateParams.builder()
+        .setPaymentIntent(command.getString("paymentIntent"))
+        .setAmount(command.getLong("amount"))
+        .putMetadata("generation_request_id", requestId)
+        .build();
+    RequestOptions options = RequestOptions.builder().setIdempotencyKey("refund-" + requestId).build();
+    Refund refund = call("refund request " + requestId, () -> client.v1().refunds().create(params, options));
     return new JsonObject(refund.getLastResponse().body());
   }
 

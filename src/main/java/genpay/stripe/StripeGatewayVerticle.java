@@ -31,6 +31,9 @@ public final class StripeGatewayVerticle extends VerticleBase {
         bus.<JsonObject>localConsumer(Addresses.STRIPE_CREDITS_CHECKOUT_CREATE,
             answering(body -> Future.succeededFuture(gateway.createCredits(CreditsCheckoutCommand.fromJson(body)))))
             .completion(),
+        bus.<JsonObject>localConsumer(Addresses.STRIPE_REQUEST_CHECKOUT_CREATE,
+            answering(body -> Future.succeededFuture(gateway.createRequestCheckout(RequestCheckoutCommand.fromJson(body)))))
+            .completion(),
         bus.<JsonObject>localConsumer(Addresses.STRIPE_CHECKOUT_RETRIEVE,
             answering(body -> Future.succeededFuture(gateway.retrieve(body.getString("sessionId"))))).completion(),
         bus.<JsonObject>localConsumer(Addresses.STRIPE_CHECKOUT_EXPIRE,

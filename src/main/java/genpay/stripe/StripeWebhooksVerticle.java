@@ -78,6 +78,9 @@ public final class StripeWebhooksVerticle extends VerticleBase {
     if (CreditsCheckoutCommand.KIND.equals(creditsKind(event))) {
       return receiveCredits(event);
     }
+    if (RequestCheckoutCommand.KIND.equals(creditsKind(event))) {
+      return receiveRequest(event);
+    }
     if (!SessionAction.handled(event.type())) {
       LOG.debug("webhook {} of type {} ignored", event.id(), event.type());
       count(event.type(), "ignored");
@@ -116,7 +119,7 @@ public final class StripeWebhooksVerticle extends VerticleBase {
         });
   }
 
-  /** metadata.kind of a checkout.session event's session, or null. */
+  /** metadata.kind of a checkout.session event's session (credits, generation_request), or null. */
   private static String creditsKind(WebhookEvent event) {
     if (event.checkoutSessionId() == null || !(event.object().getValue("metadata") instanceof JsonObject metadata)) {
       return null;
@@ -144,6 +147,33 @@ public final class StripeWebhooksVerticle extends VerticleBase {
         })
         .recover(failure -> {
           LOG.warn("purchase {}: webhook {} not stored, Stripe will retry: {}", sessionId, event.id(),
+              failure.getMessage());
+          count(event.type(), "unavailable");
+          return Future.succeededFuture(answer(503, "not stored"));
+        });
+  }
+
+  /**
+   * A generation request's session: paid (at once or later) queues the request once, through the same script as a
+   * POST that finds it paid. An expired session needs nothing: the next POST for the request opens a new one.
+   * 503 until the queueing is stored, so Stripe retries.
+   */
+  private Future<JsonObject> receiveRequest(WebhookEvent event) {
+    String sessionId = event.checkoutSessionId();
+    if (!"checkout.session.completed".equals(event.type())
+        && !"checkout.session.async_payment_succeeded".equals(event.type())) {
+      count(event.type(), "ignored");
+      return Future.succeededFuture(answer(200, null));
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.REQUESTS_APPLY, new JsonObject().put("session", event.object()))
+        .map(reply -> {
+          String outcome = reply.body().getString("outcome");
+          LOG.info("request session {}: webhook {} {}: {}", sessionId, event.id(), event.type(), outcome);
+          count(event.type(), "request_" + outcome);
+          return answer(200, null);
+        })
+        .recover(failure -> {
+          LOG.warn("request session {}: webhook {} not stored, Stripe will retry: {}", sessionId, event.id(),
               failure.getMessage());
           count(event.type(), "unavailable");
           return Future.succeededFuture(answer(503, "not stored"));

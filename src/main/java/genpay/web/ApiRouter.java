@@ -10,10 +10,13 @@ import genpay.credits.AccountStreams;
 import genpay.credits.CreditsRoutes;
 import genpay.generation.ProviderSandbox;
 import genpay.generation.ProviderSandboxRoutes;
+import genpay.llm.LlmSandbox;
+import genpay.llm.LlmSandboxRoutes;
 import genpay.mail.SandboxMailRoutes;
 import genpay.mail.SandboxMailbox;
 import genpay.purchases.PurchaseRoutes;
 import genpay.push.SseHandler;
+import genpay.requests.RequestRoutes;
 import genpay.push.StreamHub;
 import genpay.stripe.StripeSandbox;
 import genpay.stripe.StripeSandboxRoutes;
@@ -45,7 +48,7 @@ public final class ApiRouter {
   public static Router create(Vertx vertx, Settings settings, PrometheusMeterRegistry registry,
                               StripeSandbox stripeSandbox, ProviderSandbox providerSandbox, StreamHub streams,
                               Pages pages, ClusterStatus cluster, CheckoutRateLimiter checkoutRateLimiter,
-                              SandboxMailbox mailbox, AccountRoutes accounts) {
+                              SandboxMailbox mailbox, AccountRoutes accounts, LlmSandbox llmSandbox) {
     EventBus bus = vertx.eventBus();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(Settings.MAX_BODY_BYTES));
@@ -69,6 +72,7 @@ public final class ApiRouter {
     router.get("/api/file/:fileId").handler(ctx -> fileStatus(ctx, bus));
     router.get("/api/events/session/:id").handler(SseHandler.sessions(bus, streams));
     router.get("/api/events/file/:id").handler(SseHandler.files(bus, streams));
+    new RequestRoutes(bus, settings).mount(router, streams);
     pages.mount(router);
 
     if (stripeSandbox != null) {
@@ -78,6 +82,14 @@ public final class ApiRouter {
 
     if (providerSandbox != null) {
       router.route(ProviderSandbox.PREFIX + "/*").subRouter(ProviderSandboxRoutes.create(vertx, providerSandbox));
+    }
+
+    // Each only while its own setting is unset: a configured provider is never shadowed by a sandbox.
+    if (llmSandbox != null && settings.geminiSandbox()) {
+      router.route(LlmSandbox.GEMINI_PREFIX + "/*").subRouter(LlmSandboxRoutes.gemini(vertx, llmSandbox));
+    }
+    if (llmSandbox != null && settings.ollamaSandbox()) {
+      router.route(LlmSandbox.OLLAMA_PREFIX + "/*").subRouter(LlmSandboxRoutes.ollama(vertx, llmSandbox));
     }
 
     if (mailbox != null) {

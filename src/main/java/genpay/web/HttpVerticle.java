@@ -4,6 +4,7 @@ import genpay.accounts.AccountRoutes;
 import genpay.config.ClusterStatus;
 import genpay.config.Settings;
 import genpay.generation.ProviderSandbox;
+import genpay.llm.LlmSandbox;
 import genpay.mail.SandboxMailbox;
 import genpay.push.PushMetrics;
 import genpay.push.StreamHub;
@@ -48,7 +49,8 @@ public final class HttpVerticle extends VerticleBase {
     int instance = INSTANCES.incrementAndGet();
     StripeSandbox stripeSandbox = null;
     ProviderSandbox providerSandbox = null;
-    if (settings.stripeSandbox() || settings.providerSandbox() || settings.mailSandbox()) {
+    if (settings.stripeSandbox() || settings.providerSandbox() || settings.mailSandbox() || settings.geminiSandbox()
+        || settings.ollamaSandbox()) {
       sandboxRedis = RedisClients.create(vertx, settings.redisUrl(), "sandboxes-" + instance);
     }
     CheckoutRateLimiter checkoutRateLimiter = checkoutRateLimiter(instance);
@@ -58,6 +60,8 @@ public final class HttpVerticle extends VerticleBase {
     if (settings.providerSandbox()) {
       providerSandbox = new ProviderSandbox(sandboxRedis, settings);
     }
+    LlmSandbox llmSandbox = settings.geminiSandbox() || settings.ollamaSandbox()
+        ? new LlmSandbox(sandboxRedis, settings) : null;
     SandboxMailbox mailbox = settings.mailSandbox()
         ? new SandboxMailbox(sandboxRedis, Clock.systemUTC(), settings.redisTimeoutMs()) : null;
     accountsRedis = RedisClients.create(vertx, settings.redisUrl(), "accounts-" + instance);
@@ -67,7 +71,7 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setTcpNoDelay(true));
     return Future.all(StreamHub.start(vertx, pushMetrics), Pages.load(vertx, settings))
         .compose(loaded -> server.requestHandler(ApiRouter.create(vertx, settings, registry, stripe, provider,
-            loaded.resultAt(0), loaded.resultAt(1), cluster, checkoutRateLimiter, mailbox, accounts)).listen());
+            loaded.resultAt(0), loaded.resultAt(1), cluster, checkoutRateLimiter, mailbox, accounts, llmSandbox)).listen());
   }
 
   private CheckoutRateLimiter checkoutRateLimiter(int instance) {

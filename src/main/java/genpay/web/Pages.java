@@ -2,6 +2,7 @@ package genpay.web;
 
 import genpay.config.Settings;
 import genpay.credits.Credits;
+import genpay.requests.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +20,7 @@ import java.util.Map;
 public final class Pages {
 
   private static final List<String> NAMES = List.of("tool", "success", "file", "session", "account", "credits", "history", "buy",
-      "plans");
+      "plans", "site", "request");
   private static final String BANNER_START = "<p class=\"banner\" role=\"status\">";
   private static final String BOTH_SANDBOXES = "Sandbox mode: payments go to a built-in Stripe sandbox and videos "
       + "come from a built-in provider sandbox. No money moves.";
@@ -66,6 +67,15 @@ public final class Pages {
     router.get("/:locale/credits/history").handler(ctx -> page(ctx, "history", new JsonObject()));
     router.get("/:locale/credits/buy").handler(ctx -> page(ctx, "buy", new JsonObject()));
     router.get("/:locale/plans").handler(ctx -> page(ctx, "plans", new JsonObject()));
+    router.get("/:locale/site").handler(ctx -> page(ctx, "site", new JsonObject()));
+    router.get("/:locale/generation-request/:requestId").handler(ctx -> {
+      String id = ctx.pathParam("requestId");
+      if (RequestIds.valid(id)) {
+        page(ctx, "request", new JsonObject().put("requestId", id));
+      } else {
+        ctx.next();
+      }
+    });
     router.get("/:locale/file/:fileId").handler(ctx -> {
       try {
         page(ctx, "file", new JsonObject().put("fileId", SessionIds.requireFileId(ctx.pathParam("fileId"))));

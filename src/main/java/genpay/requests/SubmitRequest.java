@@ -1,0 +1,34 @@
+package genpay.requests;
+
+import genpay.web.InvalidInput;
+import io.vertx.core.json.JsonObject;
+
+import java.util.regex.Pattern;
+
+/** The body of {@code POST /api/generation-requests}: {@code {hostname, provider, locale?}}, checked. */
+record SubmitRequest(String hostname, String provider, String locale) {
+
+  private static final Pattern PROVIDER = Pattern.compile("^[a-z0-9_-]{1,40}$");
+  private static final Pattern LOCALE = Pattern.compile("^[a-z]{2}(-[A-Z]{2})?$");
+
+  static SubmitRequest parse(JsonObject body, boolean allowPrivateSites) {
+    String hostname = Hostnames.parse(text(body, "hostname"), allowPrivateSites);
+    String provider = text(body, "provider");
+    if (provider == null || !PROVIDER.matcher(provider).matches()) {
+      throw new InvalidInput("provider", "A provider is required, such as gemini or ollama.");
+    }
+    String locale = body.getValue("locale") == null ? "en" : text(body, "locale");
+    if (locale == null || !LOCALE.matcher(locale).matches()) {
+      throw new InvalidInput("locale", "A locale looks like en or de.");
+    }
+    return new SubmitRequest(hostname, provider, locale);
+  }
+
+  JsonObject toJson() {
+    return new JsonObject().put("hostname", hostname).put("provider", provider).put("locale", locale);
+  }
+
+  private static String text(JsonObject body, String name) {
+    return body.getValue(name) instanceof String text ? text : null;
+  }
+}
