@@ -58,7 +58,8 @@ public record Settings(
     MailUrl mailUrl,
     String mailFrom,
     int mailRetryMaxSeconds,
-    CreditsConfig credits) {
+    CreditsConfig credits,
+    boolean allowPrivateSites) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -88,7 +89,7 @@ public record Settings(
       "FOLLOW_FIRST_DELAY_MS", "FOLLOW_MAX_DELAY_MS", "GENERATION_WORKER", "CLUSTER_CONFIG",
       "ALLOW_MIXED_SANDBOX", "CHECKOUT_RATE_PER_MINUTE", "TRUSTED_PROXIES",
       "SANDBOX_STRIPE_FAULTS", "SANDBOX_STRIPE_SHUFFLE", "REFUND_RETRY_SECONDS", "MAIL_URL", "MAIL_FROM",
-      "MAIL_RETRY_MAX_SECONDS", CreditsConfig.KEY);
+      "MAIL_RETRY_MAX_SECONDS", CreditsConfig.KEY, "ALLOW_PRIVATE_SITES");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -229,7 +230,8 @@ public record Settings(
         stripeFaults, source.bool("SANDBOX_STRIPE_SHUFFLE", false), source.integer("REFUND_RETRY_SECONDS", 30, 1, 86_400),
         mailUrl, mailFrom, source.integer("MAIL_RETRY_MAX_SECONDS", 300, 1, 86_400),
         // An object, not a flat value: the file alone sets it (no environment variable).
-        CreditsConfig.from(file.getValue(CreditsConfig.KEY)));
+        CreditsConfig.from(file.getValue(CreditsConfig.KEY)),
+        source.bool("ALLOW_PRIVATE_SITES", false));
   }
 
   public boolean stripeSandbox() {
@@ -286,7 +288,7 @@ public record Settings(
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
         workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
         allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, sandboxStripeShuffle, refundRetrySeconds,
-        mailUrl, mailFrom, mailRetryMaxSeconds, credits);
+        mailUrl, mailFrom, mailRetryMaxSeconds, credits, allowPrivateSites);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */
