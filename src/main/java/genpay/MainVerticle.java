@@ -12,6 +12,8 @@ import genpay.push.PushVerticle;
 import genpay.refunds.RefundVerticle;
 import genpay.sessions.SessionStoreVerticle;
 import genpay.sessions.StageTimers;
+import genpay.sites.ProviderPrices;
+import genpay.sites.SitesVerticle;
 import genpay.stripe.StripeGatewayVerticle;
 import genpay.stripe.StripeWebhooksVerticle;
 import genpay.web.HttpVerticle;
@@ -74,6 +76,11 @@ public final class MainVerticle extends VerticleBase {
         .compose(id -> vertx.deployVerticle(() -> new RefundVerticle(settings, registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("refunds: failed and timed-out videos of card orders are refunded (retried every {} s)",
             settings.refundRetrySeconds()))
+        // Until the generation settings land (genpay.llm.ProvidersConfig), the prices of DESIGN.md section 16.
+        .compose(id -> vertx.deployVerticle(() -> new SitesVerticle(settings, ProviderPrices.DEFAULTS),
+            new DeploymentOptions()))
+        .onSuccess(id -> LOG.info("sites: calculations ready{}", settings.allowPrivateSites()
+            ? " (ALLOW_PRIVATE_SITES: private and loopback sites are fetched too)" : ""))
         .compose(id -> vertx.deployVerticle(() -> new PushVerticle(registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("push: one status.changed consumer on this node"))
         .compose(id -> vertx.deployVerticle(() -> new MailVerticle(settings, registry), new DeploymentOptions()))
