@@ -118,12 +118,13 @@ public final class SitemapReader {
       SitemapScanner scanner = new SitemapScanner(new SitemapScanner.Listener() {
         @Override
         public boolean url(String location) {
-          if (ownUrl(location)) {
-            urls.add(location);
+          if (ownUrl(location) && !urls.contains(location)) {
             if (urls.size() >= maxUrls) {
+              // A URL past the cap: the site has more than is counted.
               cut = true;
               return false;
             }
+            urls.add(location);
           }
           return true;
         }

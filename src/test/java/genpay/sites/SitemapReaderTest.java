@@ -62,6 +62,11 @@ class SitemapReaderTest {
       assertFalse(count.complete());
       assertEquals(site.url("/page/" + SitemapReader.MAX_URLS), count.urls().get(SitemapReader.MAX_URLS - 1));
     }
+    try (TestSite site = TestSite.start(vertx, SitemapReader.MAX_URLS)) {
+      SiteCount count = await(new SitemapReader(fetcher).count(site.hostname()), 60);
+      assertEquals(SitemapReader.MAX_URLS, count.urls().size());
+      assertTrue(count.complete(), "exactly the cap is all of the site");
+    }
   }
 
   @Test
