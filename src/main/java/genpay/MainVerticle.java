@@ -4,7 +4,7 @@ import genpay.billing.BillingVerticle;
 import genpay.config.ClusterStatus;
 import genpay.config.Settings;
 import genpay.generation.GenerationWorkerVerticle;
-import genpay.llm.PlainPageSource;
+import genpay.llm.GuardedPageSource;
 import genpay.llm.RequestWorkerVerticle;
 import genpay.mail.MailVerticle;
 import genpay.push.PushMetrics;
@@ -15,6 +15,8 @@ import genpay.refunds.RefundVerticle;
 import genpay.requests.RequestsVerticle;
 import genpay.sessions.SessionStoreVerticle;
 import genpay.sessions.StageTimers;
+import genpay.sites.ProviderPrices;
+import genpay.sites.SitesVerticle;
 import genpay.stripe.StripeGatewayVerticle;
 import genpay.stripe.StripeWebhooksVerticle;
 import genpay.web.HttpVerticle;
@@ -67,9 +69,9 @@ public final class MainVerticle extends VerticleBase {
                     : "provider " + settings.generationApiUrl()))
             : Future.succeededFuture("no worker").onSuccess(none ->
                 LOG.info("generation: no worker on this node (GENERATION_WORKER=false)")))
-        // TODO(merge): genpay.sites.GuardedFetcher replaces PlainPageSource, which has no SSRF guard.
         .compose(id -> settings.generationWorker()
-            ? vertx.deployVerticle(() -> new RequestWorkerVerticle(settings, PlainPageSource::new), new DeploymentOptions())
+            ? vertx.deployVerticle(() -> new RequestWorkerVerticle(settings,
+                workerVertx -> new GuardedPageSource(workerVertx, settings.allowPrivateSites())), new DeploymentOptions())
                 .onSuccess(worker -> LOG.info("requests: worker ready (gemini {}, ollama {})",
                     settings.geminiSandbox() ? "sandbox" : "API", settings.ollamaSandbox() ? "sandbox" : settings.ollamaUrl()))
             : Future.succeededFuture("no worker"))
@@ -83,6 +85,10 @@ public final class MainVerticle extends VerticleBase {
         .compose(id -> vertx.deployVerticle(() -> new RefundVerticle(settings, registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("refunds: failed and timed-out videos of card orders are refunded (retried every {} s)",
             settings.refundRetrySeconds()))
+        .compose(id -> vertx.deployVerticle(() -> new SitesVerticle(settings, ProviderPrices.of(settings.providers())),
+            new DeploymentOptions()))
+        .onSuccess(id -> LOG.info("sites: calculations ready{}", settings.allowPrivateSites()
+            ? " (ALLOW_PRIVATE_SITES: private and loopback sites are fetched too)" : ""))
         .compose(id -> vertx.deployVerticle(() -> new RequestsVerticle(settings), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("requests: generation requests ready, failed paid ones refunded (retried every {} s)",
             settings.refundRetrySeconds()))

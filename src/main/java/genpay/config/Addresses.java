@@ -214,8 +214,9 @@ public final class Addresses {
   public static final String BILLING_CHANGED = "billing.changed";
 
   /**
-   * The calculation of a site (genpay.sites): {@code {hostname}} → {@code {hostname, urlCount, prices: {provider:
-   * {total, perUrl, currency, paid}}, calculatedAt}}; fails 400 (a bad or private hostname), 502, 503.
+   * A site's calculation (genpay.sites.SitesVerticle): {@code {hostname}} → {@code {hostname, urlCount, complete,
+   * prices: {provider: {total, perUrl, currency, paid}}, calculatedAt}}; found in Redis or made by reading the
+   * site's sitemaps. Fails 400 for a bad or non-public hostname, 502 when the site could not be read, 503.
    */
   public static final String SITES_CALCULATE = "sites.calculate";
 

@@ -65,7 +65,8 @@ public record Settings(
     String geminiApiUrl,
     String ollamaUrl,
     String sandboxLlmFaults,
-    ProvidersConfig providers) {
+    ProvidersConfig providers,
+    boolean allowPrivateSites) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -99,7 +100,7 @@ public record Settings(
       "ALLOW_MIXED_SANDBOX", "CHECKOUT_RATE_PER_MINUTE", "TRUSTED_PROXIES",
       "SANDBOX_STRIPE_FAULTS", "SANDBOX_STRIPE_SHUFFLE", "REFUND_RETRY_SECONDS", "MAIL_URL", "MAIL_FROM",
       "MAIL_RETRY_MAX_SECONDS", CreditsConfig.KEY, "GEMINI_API_KEY", "GEMINI_API_URL", "OLLAMA_URL",
-      LlmFaults.SETTING, ProvidersConfig.KEY);
+      LlmFaults.SETTING, ProvidersConfig.KEY, "ALLOW_PRIVATE_SITES");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -266,7 +267,8 @@ public record Settings(
         // An object, not a flat value: the file alone sets it (no environment variable).
         CreditsConfig.from(file.getValue(CreditsConfig.KEY)),
         geminiKey.isEmpty() ? null : geminiKey, geminiUrl.isEmpty() ? null : geminiUrl,
-        ollamaUrl.isEmpty() ? null : ollamaUrl, llmFaults, ProvidersConfig.from(file.getValue(ProvidersConfig.KEY)));
+        ollamaUrl.isEmpty() ? null : ollamaUrl, llmFaults, ProvidersConfig.from(file.getValue(ProvidersConfig.KEY)),
+        source.bool("ALLOW_PRIVATE_SITES", false));
   }
 
   public boolean stripeSandbox() {
@@ -349,7 +351,7 @@ public record Settings(
         workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
         allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, sandboxStripeShuffle, refundRetrySeconds,
         mailUrl, mailFrom, mailRetryMaxSeconds, credits, geminiApiKey, geminiApiUrl, ollamaUrl, sandboxLlmFaults,
-        providers);
+        providers, allowPrivateSites);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */
