@@ -96,7 +96,7 @@ public final class RequestRun {
 
   private void publishIf(RequestStore.Outcome outcome) {
     if (outcome.changed()) {
-      publish.accept(RequestSnapshot.of(outcome.request()));
+      publish.accept(genpay.requests.RequestSnapshot.of(outcome.request()));
     }
   }
 
@@ -113,6 +113,11 @@ public final class RequestRun {
     private final Promise<Void> finished = Promise.promise();
     private int done;
     private int active;
+    /**
+     * Progress writes one after another: on a pooled client two scripts may answer out of order, and a version
+     * published after a newer one would move a page's progress backwards. The end waits for the last one.
+     */
+    private Future<Void> progressWrites = Future.succeededFuture();
     private Throwable failure;
 
     Pages(Map<String, String> request, List<String> urls, Map<String, String> entries, LlmClient llm) {
@@ -181,7 +186,9 @@ public final class RequestRun {
             entries.put(url, entry);
             done++;
             if (throttle.due(done, System.currentTimeMillis())) {
-              store.progress(id, done, urls.size()).onSuccess(RequestRun.this::publishIf);
+              int now = done;
+              progressWrites = progressWrites.transform(previous -> store.progress(id, now, urls.size())
+                  .onSuccess(RequestRun.this::publishIf).<Void>mapEmpty().otherwiseEmpty());
             }
             next();
           })
@@ -201,6 +208,10 @@ public final class RequestRun {
 
     /** Every chain has stopped, so no entry is written after the request ends. */
     private void end() {
+      progressWrites.onComplete(written -> settle());
+    }
+
+    private void settle() {
       if (failure instanceof LlmException provider) {
         String reason = provider.retryable()
             ? "The " + request.get("provider") + " provider kept failing (" + provider.getMessage() + ")."

@@ -1,5 +1,6 @@
 package genpay.llm;
 
+import genpay.requests.RequestKeys;
 import genpay.redis.LuaScript;
 import genpay.redis.RedisClients;
 import io.vertx.core.Future;

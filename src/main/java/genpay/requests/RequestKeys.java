@@ -23,4 +23,14 @@ public final class RequestKeys {
   public static String open(String hostname, String provider) {
     return "genreq:open:" + hostname + ":" + provider;
   }
+
+  /** url → its finished entry of the document, kept while the request runs so a claimer skips pages done. */
+  public static String lines(String id) {
+    return "genreq:" + id + ":lines";
+  }
+
+  /** The URLs of a site's calculation, in sitemap order (genpay.sites writes them). */
+  public static String calculationUrls(String hostname) {
+    return "calculation:" + hostname + ":urls";
+  }
 }

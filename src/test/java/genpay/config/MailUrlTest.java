@@ -99,7 +99,8 @@ class MailUrlTest {
   @Test
   void liveStripeNeedsARealMailServerBecauseTheSandboxMailboxIsPublic() {
     Map<String, String> live = Map.of("STRIPE_SECRET_KEY", "sk_live_abc", "STRIPE_WEBHOOK_SECRET", "whsec_a",
-        "STRIPE_PRICE_ID", "price_1", "GENERATION_API_URL", "https://api.example.com", "GENERATION_API_TOKEN", "t");
+        "STRIPE_PRICE_ID", "price_1", "GENERATION_API_URL", "https://api.example.com", "GENERATION_API_TOKEN", "t",
+        "GEMINI_API_KEY", "gemini-key");
     ConfigException e = assertThrows(ConfigException.class, () -> Settings.from(new JsonObject(), live));
     assertTrue(e.getMessage().startsWith("Bad configuration: MAIL_URL "), e.getMessage());
     java.util.HashMap<String, String> withMail = new java.util.HashMap<>(live);

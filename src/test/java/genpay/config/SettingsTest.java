@@ -64,7 +64,7 @@ class SettingsTest {
     Settings live = Settings.from(new JsonObject(), Map.of("STRIPE_SECRET_KEY", "sk_live_abc",
         "STRIPE_WEBHOOK_SECRET", "whsec_a, whsec_b", "STRIPE_PRICE_ID", "price_123",
         "GENERATION_API_URL", "https://api.example.com", "GENERATION_API_TOKEN", "token",
-        "MAIL_URL", "smtps://mail.example.com"));
+        "MAIL_URL", "smtps://mail.example.com", "GEMINI_API_KEY", "gemini-key"));
     assertFalse(live.stripeSandbox());
     assertEquals(List.of("whsec_a", "whsec_b"), live.stripeWebhookSecrets());
     assertFalse(live.toString().contains("sk_live_abc"));

@@ -69,6 +69,7 @@ class MixedSandboxPagesTest {
     Map<String, String> bothReal = new java.util.HashMap<>(liveStripe);
     bothReal.putAll(realProvider);
     bothReal.put("MAIL_URL", "smtp://127.0.0.1:9");
+    bothReal.put("GEMINI_API_KEY", "gemini-key");
     Map<String, String> liveBeforeProviderSandbox = new java.util.HashMap<>(liveStripe);
     liveBeforeProviderSandbox.put("ALLOW_MIXED_SANDBOX", "true");
 
