@@ -1,11 +1,7 @@
 package genpay.browser;
 
 import genpay.TestEngine;
-import genpay.config.Addresses;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
+import genpay.sites.TestSite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,20 +10,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static genpay.TestEngine.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * A generation request as a person makes it, in headless Chromium: the site page shows the providers with their
  * prices, gemini is paid on the sandbox's page, the request page follows it live and offers the llms.txt. The
- * site is a few pages on loopback, listed by a stand-in for the calculation (120-page sites are genpay.sites').
+ * site is a {@link TestSite} of a few pages on loopback (ALLOW_PRIVATE_SITES=true), counted by the real calculation.
  */
 class GenerationRequestInBrowserTest {
 
   private static final int PAGES = 5;
   private static TestEngine genpay;
   private static Browser browser;
-  private static HttpServer site;
+  private static TestSite site;
   private static String origin;
 
   private static final String AWAIT_VISIBLE = """
@@ -54,28 +49,9 @@ class GenerationRequestInBrowserTest {
 
   @BeforeAll
   static void start() throws Exception {
-    genpay = TestEngine.start();
+    genpay = TestEngine.start(Map.of("ALLOW_PRIVATE_SITES", "true"));
     origin = genpay.settings().appUrl();
-    int port = TestEngine.freePort();
-    site = genpay.engine.vertx().createHttpServer().requestHandler(request -> request.response()
-        .putHeader("Content-Type", "text/html").end("<html><head><title>Page " + request.path()
-            + "</title></head><body><p>All about " + request.path() + ".</p></body></html>"));
-    await(site.listen(port, "127.0.0.1"));
-    await(genpay.engine.vertx().eventBus().<JsonObject>localConsumer(Addresses.SITES_CALCULATE, message -> {
-      String hostname = message.body().getString("hostname");
-      Request urls = Request.cmd(Command.RPUSH).arg("calculation:" + hostname + ":urls");
-      for (int i = 1; i <= PAGES; i++) {
-        urls.arg("http://127.0.0.1:" + port + "/page-" + i);
-      }
-      genpay.redis.send(Request.cmd(Command.DEL).arg("calculation:" + hostname + ":urls"))
-          .compose(deleted -> genpay.redis.send(urls))
-          .onSuccess(stored -> message.reply(new JsonObject().put("hostname", hostname).put("urlCount", PAGES)
-              .put("prices", new JsonObject()
-                  .put("gemini", new JsonObject().put("total", 0.5).put("perUrl", 0.00097).put("currency", "eur")
-                      .put("paid", true))
-                  .put("ollama", new JsonObject().put("total", 0).put("perUrl", 0).put("currency", "eur")
-                      .put("paid", false)))));
-    }).completion());
+    site = TestSite.start(genpay.engine.vertx(), PAGES);
     browser = Browser.launch(genpay.engine.vertx());
   }
 
@@ -84,7 +60,7 @@ class GenerationRequestInBrowserTest {
     if (browser != null) {
       browser.close();
     }
-    await(site.close());
+    site.close();
     genpay.close();
   }
 
@@ -92,7 +68,7 @@ class GenerationRequestInBrowserTest {
   void aPersonPaysForAnLlmsTxtWatchesItBeingMadeAndDownloadsIt() throws Exception {
     browser.requests();
     browser.go(origin + "/en/site");
-    browser.type("#hostname", "browser.example");
+    browser.type("#hostname", site.hostname());
     browser.click("#calculate");
     browser.find("li[data-provider=gemini] button");
     String prices = (String) browser.awaitScript(AWAIT_VISIBLE, "#offer");
@@ -120,10 +96,13 @@ class GenerationRequestInBrowserTest {
         """);
     List<String> lines = document.lines().toList();
     assertEquals(2 + PAGES, lines.size(), document);
-    assertTrue(lines.get(2).startsWith("- [Page /page-1](http://127.0.0.1:"), document);
+    assertEquals("# " + TestSite.TITLE, lines.get(0), document);
+    assertTrue(lines.get(2).startsWith("- [Page 1](" + site.url("/page/1") + "): "), document);
+    assertEquals(PAGES, site.pageUrls(site.hostname()).stream()
+        .filter(url -> document.contains("](" + url + "): ")).count(), document);
 
     List<String> api = browser.requests().stream().filter(url -> url.startsWith(origin + "/api/")).toList();
-    assertEquals(List.of(origin + "/api/sites/browser.example", origin + "/api/generation-requests",
+    assertEquals(List.of(origin + "/api/sites/" + site.hostname().replace(":", "%3A"), origin + "/api/generation-requests",
             origin + "/api/events/generation-request/" + requestId,
             origin + "/api/generation-requests/" + requestId + "/result"), api,
         "no status request: the request page follows one stream");

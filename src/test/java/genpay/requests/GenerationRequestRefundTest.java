@@ -3,6 +3,7 @@ package genpay.requests;
 import genpay.TestEngine;
 import genpay.config.Addresses;
 import genpay.push.SseClient;
+import genpay.sites.TestSite;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
@@ -20,18 +21,19 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * A paid request whose provider fails every call ends failed and is refunded whole, once, through the Stripe
- * sandbox; its stream shows it live and ends only once the refund is settled. The gemini sandbox fails every call.
+ * sandbox; its stream shows it live and ends only once the refund is settled. The gemini sandbox fails every call;
+ * the site is a {@link TestSite} of 3 pages on loopback (ALLOW_PRIVATE_SITES=true), counted by the real calculation.
  */
 class GenerationRequestRefundTest {
 
   private static TestEngine genpay;
-  private static SiteStandIn site;
+  private static TestSite site;
   private static HttpClient client;
 
   @BeforeAll
   static void start() throws Exception {
-    genpay = TestEngine.start(Map.of("SANDBOX_LLM_FAULTS", "gemini_fail=1.0"));
-    site = SiteStandIn.start(genpay, 3);
+    genpay = TestEngine.start(Map.of("SANDBOX_LLM_FAULTS", "gemini_fail=1.0", "ALLOW_PRIVATE_SITES", "true"));
+    site = TestSite.start(genpay.engine.vertx(), 3);
     client = genpay.engine.vertx().createHttpClient();
   }
 
@@ -55,7 +57,8 @@ class GenerationRequestRefundTest {
 
   @Test
   void aPaidRequestWhoseProviderKeepsFailingIsRefundedWholeOnce() {
-    JsonObject request = submit(genpay, "failing.example", "gemini").bodyAsJsonObject();
+    JsonObject request = submit(genpay, site.hostname(), "gemini").bodyAsJsonObject();
+    assertTrue(request.getBoolean("requiresPayment"), request.encode());
     String id = request.getString("id");
     SseClient stream = await(SseClient.open(client, genpay.port, "/api/events/generation-request/" + id, null,
         Map.of()));
