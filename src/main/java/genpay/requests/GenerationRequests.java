@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -35,18 +36,20 @@ public final class GenerationRequests {
   private final EventBus bus;
   private final RequestStore store;
   private final boolean allowPrivateSites;
+  private final Set<String> providers;
 
-  public GenerationRequests(EventBus bus, RequestStore store, boolean allowPrivateSites) {
+  public GenerationRequests(EventBus bus, RequestStore store, boolean allowPrivateSites, Set<String> providers) {
     this.bus = bus;
     this.store = store;
     this.allowPrivateSites = allowPrivateSites;
+    this.providers = Set.copyOf(providers);
   }
 
   /** {@code {hostname, provider, locale?}} → {@code {created, request}}; 400 for bad input, changing nothing. */
   public Future<JsonObject> submit(JsonObject body) {
     SubmitRequest request;
     try {
-      request = SubmitRequest.parse(body, allowPrivateSites);
+      request = SubmitRequest.parse(body, allowPrivateSites, providers);
     } catch (InvalidInput invalid) {
       return BusReplies.failure(BusFailure.BAD_REQUEST, invalid.getMessage());
     }

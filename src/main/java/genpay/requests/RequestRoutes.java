@@ -27,10 +27,12 @@ public final class RequestRoutes {
 
   private final EventBus bus;
   private final boolean allowPrivateSites;
+  private final java.util.Set<String> providers;
 
   public RequestRoutes(EventBus bus, genpay.config.Settings settings) {
     this.bus = bus;
     this.allowPrivateSites = Hostnames.allowPrivate(settings);
+    this.providers = settings.providers().providers().keySet();
   }
 
   public void mount(Router router, StreamHub streams) {
@@ -44,7 +46,7 @@ public final class RequestRoutes {
   private void submit(RoutingContext ctx) {
     SubmitRequest request;
     try {
-      request = SubmitRequest.parse(JsonBody.object(ctx.body().buffer()), allowPrivateSites);
+      request = SubmitRequest.parse(JsonBody.object(ctx.body().buffer()), allowPrivateSites, providers);
     } catch (InvalidInput invalid) {
       Problems.invalid(ctx, invalid);
       return;

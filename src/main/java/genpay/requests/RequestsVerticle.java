@@ -36,7 +36,8 @@ public final class RequestsVerticle extends VerticleBase {
   public Future<?> start() {
     redis = RedisClients.create(vertx, settings.redisUrl(), "requests");
     RequestStore store = new RequestStore(redis, Clock.systemUTC(), settings.redisTimeoutMs());
-    GenerationRequests requests = new GenerationRequests(vertx.eventBus(), store, allowPrivateSites);
+    GenerationRequests requests = new GenerationRequests(vertx.eventBus(), store, allowPrivateSites,
+        settings.providers().providers().keySet());
     long leaseMs = settings.refundRetrySeconds() * 1000L;
     RequestRefunds refunds = new RequestRefunds(vertx.eventBus(), store, requests, leaseMs);
     vertx.setPeriodic(Math.max(500, leaseMs / 2), id -> sweep(refunds));

@@ -217,15 +217,15 @@ class GenerationRequestsApiTest {
     ProblemAssert.assertProblem(unreadable, 502);
     assertEquals(digest, genpay.redisDigest(), "nothing stored for a site that could not be read");
 
-    // A provider the calculation does not price: known only once the site is counted (which is kept), no request.
+    // A provider this engine does not offer: refused before the site is read, nothing stored.
     try (TestSite site = site()) {
-      long requests = requestKeys();
-      long before = xadds(genpay);
+      long calculationsBefore = calculations();
       HttpResponse<Buffer> provider = submit(genpay, site.hostname(), "nobody");
       ProblemAssert.assertProblem(provider, 400);
       assertEquals("provider", provider.bodyAsJsonObject().getString("field"));
-      assertEquals(requests, requestKeys(), "no request stored");
-      assertEquals(before, xadds(genpay), "nothing queued");
+      assertEquals(calculationsBefore, calculations(), "no calculation asked for an unknown provider");
+      assertEquals(0, site.requests("/robots.txt"), "the site was not read");
+      assertEquals(digest, genpay.redisDigest(), "nothing stored for an unknown provider");
     }
   }
 
