@@ -229,11 +229,6 @@ class GenerationRequestsApiTest {
     }
   }
 
-  private static long requestKeys() {
-    return await(genpay.redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.KEYS)
-        .arg("genreq:*"))).size();
-  }
-
   @Test
   void unknownAndMalformedIds() {
     ProblemAssert.assertProblem(await(genpay.http.get("/api/generation-requests/greq_000000000000000000000000")
