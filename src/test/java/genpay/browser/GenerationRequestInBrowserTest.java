@@ -88,6 +88,8 @@ class GenerationRequestInBrowserTest {
     browser.awaitScript(AWAIT_VISIBLE, "#actions");
     assertEquals("Your llms.txt is ready.", browser.run("return document.getElementById('state').textContent;"));
     assertEquals(PAGES, ((Number) browser.run("return document.getElementById('progress').value;")).intValue());
+    assertEquals("none", browser.run("return getComputedStyle(document.getElementById('pay-row')).display;"),
+        "a paid, finished request offers no Pay button");
     browser.screenshot(Path.of("target", "screenshots", "generation-request-complete.png"));
 
     String document = (String) browser.awaitScript("""
