@@ -52,21 +52,32 @@ final class SandboxWebhookSender {
     this.shuffle = shuffle;
   }
 
+  /** The last billing event's first attempt: billing batches wait on each other (see {@link #sendBilling}). */
+  private Future<Void> billingQueue = Future.succeededFuture();
+
   void send(String type, JsonObject object) {
-    sendBatch(List.of(new BillingSteps.Event(type, object)));
+    sendBatch(List.of(new BillingSteps.Event(type, object)), Future.succeededFuture());
   }
 
-  /** The events of one action; called on the sandbox's event loop. */
-  void sendBatch(List<BillingSteps.Event> batch) {
+  /**
+   * A batch of billing events (subscriptions, invoices, test clocks), after every billing batch before it: one
+   * clock advance is several steps, and its renewals leave in the time order they happened, the ready event last.
+   * Orders, purchases and refunds stay independent of it and of each other.
+   */
+  synchronized void sendBilling(List<BillingSteps.Event> batch) {
+    billingQueue = sendBatch(batch, billingQueue);
+  }
+
+  /** The events of one action, after {@code after}; answers when the last one's first attempt was answered. */
+  private Future<Void> sendBatch(List<BillingSteps.Event> batch, Future<Void> after) {
     List<BillingSteps.Event> order = new ArrayList<>(batch);
     if (shuffle != null) {
       synchronized (shuffle) {
         Collections.shuffle(order, shuffle);
       }
     }
-    // Each first attempt waits for the answer to the one before in its batch, so a batch leaves in its order;
-    // batches stay independent, so one slow answer never holds up another order's events.
-    Future<Void> previous = Future.succeededFuture();
+    // Each first attempt waits for the answer to the one before, so a batch leaves in its order.
+    Future<Void> previous = after;
     for (BillingSteps.Event event : order) {
       JsonObject json = new JsonObject()
           .put("id", SandboxIds.next("evt_test_", 24))
@@ -85,6 +96,7 @@ final class SandboxWebhookSender {
         return answered.future();
       });
     }
+    return previous;
   }
 
   private void deliver(String payload, String objectId, String type, int attempt, Promise<Void> answered) {

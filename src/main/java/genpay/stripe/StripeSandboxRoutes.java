@@ -35,7 +35,7 @@ public final class StripeSandboxRoutes {
     };
     SandboxBilling billing = sandbox.billing(batch -> {
       if (sender != null) {
-        sender.sendBatch(batch);
+        sender.sendBilling(batch);
       }
     });
     Router router = Router.router(vertx);
@@ -178,7 +178,7 @@ public final class StripeSandboxRoutes {
     billing.completeCheckout(sessionId, email, card, () -> sandbox.retrieve(sessionId)).onSuccess(events -> {
       LOG.info("session {}: sandbox subscription checkout paid", sessionId);
       if (sender != null) {
-        sender.sendBatch(events);
+        sender.sendBilling(events);
       }
       ctx.response().setStatusCode(303).putHeader("Location",
           session.getString("success_url").replace("{CHECKOUT_SESSION_ID}", sessionId)).end();

@@ -52,7 +52,7 @@ class SandboxShuffleTest {
           .put("customer", customer)));
     }
     SandboxWebhookSender sender = new SandboxWebhookSender(genpay.engine.vertx(), genpay.settings(), new Random(42));
-    genpay.engine.vertx().runOnContext(go -> sender.sendBatch(batch));
+    genpay.engine.vertx().runOnContext(go -> sender.sendBilling(batch));
     List<String> arrived = SandboxEventInbox.types(inbox.await(customer, 7));
 
     List<String> sent = batch.stream().map(BillingSteps.Event::type).toList();
