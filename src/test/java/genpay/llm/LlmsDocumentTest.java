@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,22 @@ class LlmsDocumentTest {
     assertEquals("Menu Soup & bread ☺", PageText.text(html, 1000));
     assertEquals("Menu", PageText.text(html, 4));
     assertEquals("", PageText.title("<p>no title</p>"));
+    assertEquals("Menu", PageText.title("<titles>no</titles><title lang=\"en\">Menu</title>"));
+    assertEquals("Shown", PageText.text("<header>Shown</header><svg><text>drawn</text></svg><script>x", 100));
+  }
+
+  @Test
+  void aHostilePageIsReadInOnePass() {
+    // Unclosed tags: a regular expression would backtrack over the rest of the page for each '<' (hours here);
+    // the deadline only guards against that, it is not a speed target.
+    String lessThans = "<".repeat(300_000);
+    String scripts = "<script>".repeat(40_000) + "<title>T";
+    assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+      assertEquals("", PageText.text(lessThans, 1000));
+      assertEquals("", PageText.title(lessThans));
+      assertEquals("", PageText.text(scripts, 1000));
+      assertEquals("", PageText.title(scripts));
+    });
   }
 
   @Test
