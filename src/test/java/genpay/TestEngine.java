@@ -83,7 +83,11 @@ public final class TestEngine implements AutoCloseable {
 
   /** A self-signed pair for localhost and 127.0.0.1, made by scripts/dev-cert: TLS_CERT_FILE and TLS_KEY_FILE. */
   public static Map<String, String> devCertificate() throws Exception {
-    Path dir = Files.createTempDirectory("genpay-tls-");
+    return devCertificate(Files.createTempDirectory("genpay-tls-"));
+  }
+
+  /** The same into {@code dir}. */
+  public static Map<String, String> devCertificate(Path dir) throws Exception {
     Process made = new ProcessBuilder("scripts/dev-cert", dir.toString()).redirectErrorStream(true).start();
     String out = new String(made.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (made.waitFor() != 0) {
