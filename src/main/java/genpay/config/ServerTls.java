@@ -25,7 +25,7 @@ import java.util.Collection;
 /**
  * TLS_CERT_FILE and TLS_KEY_FILE (PEM): the engine's own certificate, read once at start-up. The engine calls
  * itself (its sandboxes, their webhooks) over the same port, so its clients must trust this certificate even
- * when it is self-signed: they trust exactly it, beside the usual authorities, and nothing else more.
+ * when it is self-signed: they trust exactly it, beside the usual authorities, and nothing else.
  */
 public record ServerTls(String certFile, String keyFile, X509Certificate certificate) {
 
