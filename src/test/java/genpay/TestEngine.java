@@ -11,6 +11,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.Command;
 import genpay.redis.RedisClients;
 import io.vertx.redis.client.Redis;
@@ -50,8 +51,13 @@ public final class TestEngine implements AutoCloseable {
       acknowledgementWatchers.forEach(Runnable::run);
     });
     await(acknowledgements.completion());
-    this.http = WebClient.create(engine.vertx(), new WebClientOptions()
-        .setDefaultHost("127.0.0.1").setDefaultPort(port).setFollowRedirects(false));
+    WebClientOptions options = new WebClientOptions()
+        .setDefaultHost("127.0.0.1").setDefaultPort(port).setFollowRedirects(false);
+    if (engine.settings().https()) {
+      // As a browser holding the certificate would: verified, host name included (the dev cert names 127.0.0.1).
+      options.setSsl(true).setTrustOptions(new PemTrustOptions().addCertPath(engine.settings().tls().certFile()));
+    }
+    this.http = WebClient.create(engine.vertx(), options);
     this.redis = RedisClients.create(engine.vertx(), engine.settings().redisUrl(), "test");
   }
 
@@ -66,12 +72,28 @@ public final class TestEngine implements AutoCloseable {
     Map<String, String> env = new HashMap<>();
     env.put("PORT", String.valueOf(port));
     env.put("DATA_DIR", dataDir.toString());
-    env.put("APP_URL", "http://127.0.0.1:" + port);
+    boolean https = overrides.containsKey("TLS_CERT_FILE");
+    env.put("APP_URL", (https ? "https" : "http") + "://127.0.0.1:" + port);
     // Tests order many times from 127.0.0.1; the rate-limit test sets its own small limit.
     env.put("CHECKOUT_RATE_PER_MINUTE", "100000");
     env.putAll(overrides);
     Settings settings = Settings.from(new JsonObject(), env);
     return new TestEngine(Engine.start(settings), port);
+  }
+
+  /** A self-signed pair for localhost and 127.0.0.1, made by scripts/dev-cert: TLS_CERT_FILE and TLS_KEY_FILE. */
+  public static Map<String, String> devCertificate() throws Exception {
+    return devCertificate(Files.createTempDirectory("genpay-tls-"));
+  }
+
+  /** The same into {@code dir}. */
+  public static Map<String, String> devCertificate(Path dir) throws Exception {
+    Process made = new ProcessBuilder("scripts/dev-cert", dir.toString()).redirectErrorStream(true).start();
+    String out = new String(made.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (made.waitFor() != 0) {
+      throw new IllegalStateException("scripts/dev-cert failed: " + out);
+    }
+    return Map.of("TLS_CERT_FILE", dir.resolve("cert.pem").toString(), "TLS_KEY_FILE", dir.resolve("key.pem").toString());
   }
 
   public Settings settings() {

@@ -66,7 +66,8 @@ public record Settings(
     String ollamaUrl,
     String sandboxLlmFaults,
     ProvidersConfig providers,
-    boolean allowPrivateSites) {
+    boolean allowPrivateSites,
+    ServerTls tls) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -100,7 +101,8 @@ public record Settings(
       "ALLOW_MIXED_SANDBOX", "CHECKOUT_RATE_PER_MINUTE", "TRUSTED_PROXIES",
       "SANDBOX_STRIPE_FAULTS", "SANDBOX_STRIPE_SHUFFLE", "REFUND_RETRY_SECONDS", "MAIL_URL", "MAIL_FROM",
       "MAIL_RETRY_MAX_SECONDS", CreditsConfig.KEY, "GEMINI_API_KEY", "GEMINI_API_URL", "OLLAMA_URL",
-      LlmFaults.SETTING, ProvidersConfig.KEY, "ALLOW_PRIVATE_SITES");
+      LlmFaults.SETTING, ProvidersConfig.KEY, "ALLOW_PRIVATE_SITES",
+      "TLS_CERT_FILE", "TLS_KEY_FILE");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -111,8 +113,9 @@ public record Settings(
     }
     Source source = new Source(file, env);
     int port = source.integer("PORT", 8080, 1, 65535);
+    ServerTls tls = ServerTls.from(source.text("TLS_CERT_FILE", ""), source.text("TLS_KEY_FILE", ""));
     String appUrl = source.text("APP_URL", "");
-    appUrl = appUrl.isEmpty() ? "http://localhost:" + port : validUrl("APP_URL", appUrl);
+    appUrl = appUrl.isEmpty() ? (tls == null ? "http" : "https") + "://localhost:" + port : validUrl("APP_URL", appUrl);
     String redisUrl = source.text("REDIS_URL", "");
     if (!redisUrl.isEmpty() && !redisUrl.matches("^rediss?://.+")) {
       throw new ConfigException("REDIS_URL", "must look like redis://host:port");
@@ -268,7 +271,7 @@ public record Settings(
         CreditsConfig.from(file.getValue(CreditsConfig.KEY)),
         geminiKey.isEmpty() ? null : geminiKey, geminiUrl.isEmpty() ? null : geminiUrl,
         ollamaUrl.isEmpty() ? null : ollamaUrl, llmFaults, ProvidersConfig.from(file.getValue(ProvidersConfig.KEY)),
-        source.bool("ALLOW_PRIVATE_SITES", false));
+        source.bool("ALLOW_PRIVATE_SITES", false), tls);
   }
 
   public boolean stripeSandbox() {
@@ -339,7 +342,20 @@ public record Settings(
 
   /** The engine reaches its own sandboxes over loopback, whatever APP_URL says to browsers. */
   public String loopbackUrl() {
-    return "http://127.0.0.1:" + port;
+    return (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
+  }
+
+  /** HTTPS on PORT (HTTP/2 and HTTP/1.1 by ALPN) rather than plain HTTP. */
+  public boolean https() {
+    return tls != null;
+  }
+
+  /**
+   * What the engine's own HTTP clients trust besides the usual authorities: its own certificate, so calls to
+   * itself work with a self-signed one. Null without TLS.
+   */
+  public io.vertx.core.net.TrustOptions selfTrust() {
+    return tls == null ? null : tls.trustOptions();
   }
 
   /** The same settings with the Redis the engine actually uses (the embedded one's address, once it runs). */
@@ -351,7 +367,7 @@ public record Settings(
         workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
         allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, sandboxStripeShuffle, refundRetrySeconds,
         mailUrl, mailFrom, mailRetryMaxSeconds, credits, geminiApiKey, geminiApiUrl, ollamaUrl, sandboxLlmFaults,
-        providers, allowPrivateSites);
+        providers, allowPrivateSites, tls);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */
@@ -361,7 +377,7 @@ public record Settings(
         + ", stripe=" + (stripeSandbox() ? "sandbox" : "live API") + ", provider="
         + (providerSandbox() ? "sandbox" : "external") + ", gemini=" + (geminiSandbox() ? "sandbox" : "external")
         + ", ollama=" + (ollamaSandbox() ? "sandbox" : ollamaUrl) + ", mail=" + (mailSandbox() ? "sandbox" : mailUrl)
-        + ", cluster=" + cluster + "]";
+        + ", cluster=" + cluster + ", tls=" + (tls != null) + "]";
   }
 
   /** APP_URL's host as mail writes it: the default sender's domain and what EHLO says. */

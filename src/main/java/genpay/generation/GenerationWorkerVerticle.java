@@ -61,7 +61,7 @@ public final class GenerationWorkerVerticle extends VerticleBase {
     redis = RedisClients.create(vertx, settings.redisUrl(), "generation");
     queue = new JobQueue(redis, settings.redisTimeoutMs());
     provider = new ProviderClient(vertx, settings.effectiveProviderUrl(), settings.effectiveProviderToken(),
-        settings.providerRequestTimeoutMs(), 6, new Backoff(500, 15_000), registry);
+        settings.providerRequestTimeoutMs(), 6, new Backoff(500, 15_000), registry, settings.selfTrust());
     follower = new JobFollower(vertx, provider, queue, new JobFlow.Schedule(
         settings.generationTimeoutSeconds() * 1000L, settings.followFirstDelayMs(), settings.followMaxDelayMs(),
         new Backoff(1_000, 30_000)), registry, stages);

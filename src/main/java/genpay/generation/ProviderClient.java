@@ -12,6 +12,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.net.TrustOptions;
 
 import java.util.Map;
 import java.util.Random;
@@ -51,9 +52,19 @@ public final class ProviderClient {
 
   public ProviderClient(Vertx vertx, String baseUrl, String token, long requestTimeoutMs, int maxAttempts,
                         Backoff backoff, MeterRegistry registry) {
+    this(vertx, baseUrl, token, requestTimeoutMs, maxAttempts, backoff, registry, null);
+  }
+
+  /** {@code selfTrust}: the engine's own certificate, for its sandbox over HTTPS (null: the usual authorities). */
+  public ProviderClient(Vertx vertx, String baseUrl, String token, long requestTimeoutMs, int maxAttempts,
+                        Backoff backoff, MeterRegistry registry, TrustOptions selfTrust) {
     this.vertx = vertx;
-    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout((int) Math.min(requestTimeoutMs, 5_000))
-        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
+    WebClientOptions options = new WebClientOptions().setConnectTimeout((int) Math.min(requestTimeoutMs, 5_000))
+        .setKeepAlive(true);
+    if (selfTrust != null) {
+      options.setTrustOptions(selfTrust);
+    }
+    this.client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(64));
     this.baseUrl = baseUrl;
     this.token = token;
     this.requestTimeoutMs = requestTimeoutMs;

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.TrustOptions;
 
 /**
  * Google's Gemini API: {@code POST {url}/v1beta/models/{model}:generateContent} with the key in
@@ -16,7 +17,12 @@ public final class GeminiClient implements LlmClient {
   private final String apiKey;
 
   public GeminiClient(Vertx vertx, String baseUrl, String apiKey, String model, long timeoutMs) {
-    this.http = new LlmHttp(vertx, timeoutMs);
+    this(vertx, baseUrl, apiKey, model, timeoutMs, null);
+  }
+
+  /** {@code selfTrust}: the engine's own certificate, for the sandbox over HTTPS (null: the usual authorities). */
+  public GeminiClient(Vertx vertx, String baseUrl, String apiKey, String model, long timeoutMs, TrustOptions selfTrust) {
+    this.http = new LlmHttp(vertx, timeoutMs, selfTrust);
     this.endpoint = baseUrl + "/v1beta/models/" + model + ":generateContent";
     this.apiKey = apiKey;
   }

@@ -9,6 +9,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.net.TrustOptions;
 
 import java.util.function.Function;
 
@@ -21,9 +22,14 @@ final class LlmHttp {
   private final WebClient client;
   private final long timeoutMs;
 
-  LlmHttp(Vertx vertx, long timeoutMs) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true)
-        .setConnectTimeout((int) Math.min(timeoutMs, 5_000)), new PoolOptions().setHttp1MaxSize(64));
+  /** {@code selfTrust}: the engine's own certificate, for its sandboxes over HTTPS (null: the usual authorities). */
+  LlmHttp(Vertx vertx, long timeoutMs, TrustOptions selfTrust) {
+    WebClientOptions options = new WebClientOptions().setKeepAlive(true)
+        .setConnectTimeout((int) Math.min(timeoutMs, 5_000));
+    if (selfTrust != null) {
+      options.setTrustOptions(selfTrust);
+    }
+    this.client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(64));
     this.timeoutMs = timeoutMs;
   }
 

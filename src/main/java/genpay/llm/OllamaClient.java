@@ -3,6 +3,7 @@ package genpay.llm;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.TrustOptions;
 
 /** Ollama's generate API: {@code POST {url}/api/generate {model, prompt, stream: false}} → {@code {response}}. */
 public final class OllamaClient implements LlmClient {
@@ -12,7 +13,12 @@ public final class OllamaClient implements LlmClient {
   private final String model;
 
   public OllamaClient(Vertx vertx, String baseUrl, String model, long timeoutMs) {
-    this.http = new LlmHttp(vertx, timeoutMs);
+    this(vertx, baseUrl, model, timeoutMs, null);
+  }
+
+  /** {@code selfTrust}: the engine's own certificate, for the sandbox over HTTPS (null: the usual authorities). */
+  public OllamaClient(Vertx vertx, String baseUrl, String model, long timeoutMs, TrustOptions selfTrust) {
+    this.http = new LlmHttp(vertx, timeoutMs, selfTrust);
     this.endpoint = baseUrl + "/api/generate";
     this.model = model;
   }

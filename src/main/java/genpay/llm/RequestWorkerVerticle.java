@@ -66,12 +66,12 @@ public final class RequestWorkerVerticle extends VerticleBase {
     ProvidersConfig.Provider gemini = providers.provider(ProvidersConfig.GEMINI);
     if (gemini != null) {
       clients.put(ProvidersConfig.GEMINI, new GeminiClient(vertx, settings.effectiveGeminiUrl(),
-          settings.effectiveGeminiKey(), gemini.model(), LLM_TIMEOUT_MS));
+          settings.effectiveGeminiKey(), gemini.model(), LLM_TIMEOUT_MS, settings.selfTrust()));
     }
     ProvidersConfig.Provider ollama = providers.provider(ProvidersConfig.OLLAMA);
     if (ollama != null) {
       clients.put(ProvidersConfig.OLLAMA, new OllamaClient(vertx, settings.effectiveOllamaUrl(), ollama.model(),
-          LLM_TIMEOUT_MS));
+          LLM_TIMEOUT_MS, settings.selfTrust()));
     }
     runner = new RequestRun(vertx, new RequestStore(redis, settings.redisTimeoutMs()), pages, clients,
         providers.pageConcurrency(), new Backoff(200, 5_000),

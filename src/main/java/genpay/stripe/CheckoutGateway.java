@@ -44,6 +44,9 @@ public final class CheckoutGateway {
         .setMaxNetworkRetries(2);
     if (settings.stripeSandbox()) {
       builder.setApiBase(settings.loopbackUrl() + StripeSandbox.API_PREFIX);
+      if (settings.https()) {
+        builder.setHttpClient(new SelfTrustingStripeHttp(settings.tls().socketFactory()));
+      }
     }
     return builder.build();
   }

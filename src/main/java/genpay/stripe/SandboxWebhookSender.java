@@ -46,7 +46,12 @@ final class SandboxWebhookSender {
   /** {@code shuffle}: the source of each batch's random order, or null to keep the order. */
   SandboxWebhookSender(Vertx vertx, Settings settings, Random shuffle) {
     this.vertx = vertx;
-    this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000).setIdleTimeout(30));
+    WebClientOptions options = new WebClientOptions().setConnectTimeout(5_000).setIdleTimeout(30);
+    if (settings.https()) {
+      // Posts to APP_URL, which may be this engine behind its own (self-signed) certificate.
+      options.setTrustOptions(settings.selfTrust());
+    }
+    this.client = WebClient.create(vertx, options);
     this.endpoint = settings.appUrl() + "/api/webhooks/stripe";
     this.secret = settings.stripeWebhookSecrets().get(0);
     this.shuffle = shuffle;

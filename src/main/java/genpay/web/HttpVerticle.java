@@ -15,9 +15,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.redis.client.Redis;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** One instance per event loop; all of them share the port. Owns the HTTP server and its router. */
@@ -68,10 +70,24 @@ public final class HttpVerticle extends VerticleBase {
     AccountRoutes accounts = new AccountRoutes(settings, vertx.eventBus(), accountsRedis, Clock.systemUTC());
     StripeSandbox stripe = stripeSandbox;
     ProviderSandbox provider = providerSandbox;
-    server = vertx.createHttpServer(new HttpServerOptions().setPort(settings.port()).setTcpNoDelay(true));
+    server = vertx.createHttpServer(serverOptions(settings));
     return Future.all(StreamHub.start(vertx, pushMetrics), Pages.load(vertx, settings))
         .compose(loaded -> server.requestHandler(ApiRouter.create(vertx, settings, registry, stripe, provider,
             loaded.resultAt(0), loaded.resultAt(1), cluster, checkoutRateLimiter, mailbox, accounts, llmSandbox)).listen());
+  }
+
+  /**
+   * Plain HTTP serves HTTP/1.1 and h2c (prior knowledge and upgrade). With TLS_CERT_FILE, HTTPS offers h2 first
+   * by ALPN: browsers speak HTTP/2 only over TLS, and only HTTP/2 lets one browser hold more than six streams.
+   */
+  static HttpServerOptions serverOptions(Settings settings) {
+    HttpServerOptions options = new HttpServerOptions().setPort(settings.port()).setTcpNoDelay(true)
+        .setHttp2ClearTextEnabled(true);
+    if (settings.https()) {
+      options.setSsl(true).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+          .setKeyCertOptions(settings.tls().keyCert());
+    }
+    return options;
   }
 
   private CheckoutRateLimiter checkoutRateLimiter(int instance) {

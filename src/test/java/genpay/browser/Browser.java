@@ -63,6 +63,14 @@ public final class Browser implements AutoCloseable {
   }
 
   public static Browser launch(Vertx vertx) throws Exception {
+    return launch(vertx, false);
+  }
+
+  /**
+   * {@code acceptDevCertificate}: this Chromium alone accepts a self-signed certificate (WebDriver's
+   * acceptInsecureCerts), as a developer does once for scripts/dev-cert's.
+   */
+  public static Browser launch(Vertx vertx, boolean acceptDevCertificate) throws Exception {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     if (!present) {
       if (System.getenv("CI") != null) {
@@ -92,11 +100,11 @@ public final class Browser implements AutoCloseable {
     ready.get(30, TimeUnit.SECONDS);
     Path profile = Files.createTempDirectory("genpay-chromium-");
     Browser browser = new Browser(driver, WebClient.create(vertx), port, profile);
-    browser.open();
+    browser.open(acceptDevCertificate);
     return browser;
   }
 
-  private void open() {
+  private void open(boolean acceptInsecureCerts) {
     JsonObject options = new JsonObject()
         .put("binary", CHROMIUM.toString())
         .put("args", new JsonArray(List.of("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -107,6 +115,9 @@ public final class Browser implements AutoCloseable {
         .put("browserName", "chrome")
         .put("goog:chromeOptions", options)
         .put("goog:loggingPrefs", new JsonObject().put("performance", "ALL")));
+    if (acceptInsecureCerts) {
+      capabilities.getJsonObject("alwaysMatch").put("acceptInsecureCerts", true);
+    }
     JsonObject created = (JsonObject) call("POST", "/session", new JsonObject().put("capabilities", capabilities));
     session = created.getString("sessionId");
     call("POST", "/session/" + session + "/timeouts", new JsonObject()
@@ -139,6 +150,41 @@ public final class Browser implements AutoCloseable {
   /** Runs a script that calls its last argument (the callback) when done: how a test awaits the page. */
   public Object awaitScript(String script, Object... args) {
     return callValue("/execute/async", script, args);
+  }
+
+  /** Opens a new tab and makes it the current window; answers its handle. */
+  public String newTab() {
+    String handle = ((JsonObject) call("POST", "/session/" + session + "/window/new",
+        new JsonObject().put("type", "tab"))).getString("handle");
+    switchTo(handle);
+    return handle;
+  }
+
+  public String window() {
+    return (String) call("GET", "/session/" + session + "/window", null);
+  }
+
+  public void switchTo(String handle) {
+    call("POST", "/session/" + session + "/window", new JsonObject().put("handle", handle));
+  }
+
+  /** Closes the current window (its page gets pagehide, as when a person closes the tab). */
+  public void closeWindow() {
+    call("DELETE", "/session/" + session + "/window", null);
+  }
+
+  /**
+   * The answers the browser got since the last call, from Chromium's DevTools log (headers received, so a
+   * stream still open counts): each with its url, status, protocol (h2, http/1.1) and connectionId.
+   */
+  public List<JsonObject> networkResponses() {
+    JsonArray entries = (JsonArray) call("POST", "/session/" + session + "/se/log",
+        new JsonObject().put("type", "performance"));
+    return entries.stream()
+        .map(entry -> new JsonObject(((JsonObject) entry).getString("message")).getJsonObject("message"))
+        .filter(message -> "Network.responseReceived".equals(message.getString("method")))
+        .map(message -> message.getJsonObject("params").getJsonObject("response"))
+        .toList();
   }
 
   public String url() {

@@ -190,4 +190,54 @@ class SettingsTest {
     Settings real = Settings.from(new JsonObject(), env(REAL_STRIPE, REAL_PROVIDER));
     assertFalse(real.stripeSandbox() || real.providerSandbox());
   }
+
+  @Test
+  void tlsNeedsBothFilesAndNamesTheMissingOne() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("genpay-settings-tls-");
+    String cert = genpay.TestEngine.devCertificate(dir).get("TLS_CERT_FILE");
+    String key = dir.resolve("key.pem").toString();
+    ConfigException noKey = assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), Map.of("TLS_CERT_FILE", cert)));
+    assertEquals("Bad configuration: TLS_KEY_FILE is required when TLS_CERT_FILE is set (set both, or neither for "
+        + "plain HTTP)", noKey.getMessage());
+    ConfigException noCert = assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), Map.of("TLS_KEY_FILE", key)));
+    assertTrue(noCert.getMessage().startsWith("Bad configuration: TLS_CERT_FILE is required"), noCert.getMessage());
+    String missing = dir.resolve("nowhere.pem").toString();
+    ConfigException absent = assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), Map.of("TLS_CERT_FILE", missing, "TLS_KEY_FILE", key)));
+    assertEquals("Bad configuration: TLS_CERT_FILE must name a readable PEM file (got \"" + missing + "\")",
+        absent.getMessage());
+    // The two swapped: each file is checked for what it must hold, and the key is never echoed.
+    ConfigException swapped = assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), Map.of("TLS_CERT_FILE", key, "TLS_KEY_FILE", cert)));
+    assertTrue(swapped.getMessage().startsWith("Bad configuration: TLS_KEY_FILE must hold a PEM private key"),
+        swapped.getMessage());
+    ConfigException notACert = assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), Map.of("TLS_CERT_FILE", key, "TLS_KEY_FILE", key)));
+    assertTrue(notACert.getMessage().startsWith("Bad configuration: TLS_CERT_FILE must hold a PEM certificate"),
+        notACert.getMessage());
+    assertFalse(notACert.getMessage().contains("PRIVATE"));
+    for (ConfigException e : List.of(noKey, noCert, absent, swapped, notACert)) {
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+  }
+
+  @Test
+  void tlsTurnsAppUrlAndTheLoopbackToHttps() throws Exception {
+    Map<String, String> tls = genpay.TestEngine.devCertificate(java.nio.file.Files.createTempDirectory("genpay-tls-"));
+    Settings plain = Settings.from(new JsonObject(), Map.of("PORT", "8443"));
+    assertFalse(plain.https());
+    assertNull(plain.selfTrust());
+    assertEquals("http://127.0.0.1:8443", plain.loopbackUrl());
+    Map<String, String> env = new java.util.HashMap<>(tls);
+    env.put("PORT", "8443");
+    Settings https = Settings.from(new JsonObject(), env);
+    assertTrue(https.https());
+    assertEquals("https://localhost:8443", https.appUrl(), "APP_URL unset follows the scheme");
+    assertEquals("https://127.0.0.1:8443", https.loopbackUrl());
+    assertEquals("https://127.0.0.1:8443/sandbox/provider", https.effectiveProviderUrl());
+    env.put("APP_URL", "https://pay.example.com");
+    assertEquals("https://pay.example.com", Settings.from(new JsonObject(), env).appUrl(), "a set APP_URL is kept");
+  }
 }
