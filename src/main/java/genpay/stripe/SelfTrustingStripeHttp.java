@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * stripe-java's own HttpURLConnection client, but with the engine's socket factory: over TLS the Stripe sandbox
+ * An HttpURLConnection transport for stripe-java that uses the engine's socket factory: over TLS the Stripe sandbox
  * is the engine itself, whose certificate may be self-signed. Only this client trusts it; the JVM's defaults are
- * left alone.
+ * left alone. Used for the sandbox only, never against Stripe.
  */
 final class SelfTrustingStripeHttp extends HttpClient {
 
