@@ -33,14 +33,17 @@ import java.util.function.IntFunction;
 /**
  * More streams than one process may hold here (20 000 files each): three clustered genpay nodes sharing one
  * Redis, and one nginx+nchan with several workers, each fed by several client processes ({@link StreamClient}),
- * each client on a loopback source address of its own. Every stream gets one change; stream i is held by node
- * i mod 3 and its change is a webhook to node i+1 mod 3, so every change crosses the cluster.
+ * each client on a loopback source address of its own. {@value #WATCHERS} streams watch each order (a buyer's
+ * tabs and devices; 50 000 orders would take minutes of create-checkout alone here): stream i watches order
+ * i mod orders and is held by node i mod 3, so an order's watchers sit on every node, and the order's change is a
+ * webhook to one node: every change crosses the cluster. Every stream must get its order's change, once.
  */
 final class HeldStreams {
 
   /** Streams per client process: under the file limit, and well under one source address's ephemeral ports. */
   private static final int PER_CLIENT = 12_500;
   static final int NODES = 3;
+  static final int WATCHERS = 5;
 
   /** One node's (or nginx worker's) share: what it holds and what that costs. */
   record Holder(String name, int streams, int openFiles, long liveHeapBefore, long liveHeapAfter, long pssBefore,
@@ -49,13 +52,14 @@ final class HeldStreams {
 
   record Result(String server, int streams, List<Holder> holders, Latencies.Summary commitToClient,
                 Latencies.Summary sentToClient, int received, int missing, int duplicates, int closedEarly,
-                int failedTriggers, int clients, double openSeconds, String cpuSplit, double cpuMsPerChange) {
+                int failedTriggers, int clients, double openSeconds, String cpuSplit, double cpuMsPerChange,
+                int changes, int rate) {
   }
 
   private HeldStreams() {
   }
 
-  static Result genpay(Vertx vertx, Bench.Options options, int held) throws Exception {
+  static Result genpay(Vertx vertx, Bench.Options options, int held, int rate) throws Exception {
     List<EngineProcess> nodes = new ArrayList<>();
     Path config = Files.createTempDirectory("genpay-bench-cluster-");
     try (RedisProcess redis = RedisProcess.start()) {
@@ -76,8 +80,9 @@ final class HeldStreams {
           .getJsonObject("cluster", new JsonObject()).getInteger("members", 0), NODES, 60);
       List<GenpayClient> clients = nodes.stream().map(node -> new GenpayClient(vertx, node.port, 64)).toList();
       try {
-        warmUp(vertx, nodes, clients, options.warmUp(), options.rate());
-        List<String> sessions = ordersOnEveryNode(clients, held);
+        warmUp(vertx, nodes, clients, Math.min(options.warmUp(), 1500), rate);
+        int orders = (held + WATCHERS - 1) / WATCHERS;
+        List<String> sessions = ordersOnEveryNode(clients, orders);
         long[] heapBefore = new long[NODES];
         long[] pssBefore = new long[NODES];
         for (int i = 0; i < NODES; i++) {
@@ -86,7 +91,7 @@ final class HeldStreams {
         }
         List<String> spec = new ArrayList<>();
         for (int i = 0; i < held; i++) {
-          spec.add(i + " " + nodes.get(i % NODES).port + " /api/events/session/" + sessions.get(i));
+          spec.add(i + " " + nodes.get(i % NODES).port + " /api/events/session/" + sessions.get(i % orders));
         }
         List<GenpayClient.SignedEvent> events = sessions.stream().map(clients.get(0)::paidEvent).toList();
         Map<String, List<Long>> cpu = new LinkedHashMap<>();
@@ -94,7 +99,7 @@ final class HeldStreams {
           cpu.put("node " + (i + 1), List.of(nodes.get(i).pid()));
         }
         cpu.put("Redis", redis.pids());
-        return run("genpay (3 nodes)", vertx, options, spec, "genpay", cpu, index ->
+        return run("genpay (3 nodes)", vertx, rate, spec, orders, "genpay", cpu, index ->
             clients.get((index + 1) % NODES).send(events.get(index)), () -> {
               List<Holder> holders = new ArrayList<>();
               for (int i = 0; i < NODES; i++) {
@@ -124,21 +129,22 @@ final class HeldStreams {
     }
   }
 
-  static Result nchan(Vertx vertx, Bench.Options options, int held) throws Exception {
+  static Result nchan(Vertx vertx, Bench.Options options, int held, int rate) throws Exception {
     int workers = Math.max(2, (int) Math.ceil(held / 15_000.0));
     try (Nchan nginx = Nchan.start(Bench.freePort(), workers, 19_000, false)) {
-      PushRun.nchan(vertx, nginx, "w", options.warmUp(), options.rate(), 1);
       List<Long> workerPids = Processes.children(nginx.pids().get(0));
-      List<Long> pssBefore = workerPids.stream().map(pid -> Processes.pss(List.of(pid))).toList();
       List<Integer> filesBefore = workerPids.stream().map(Processes::openFiles).toList();
+      PushRun.nchan(vertx, nginx, "w", Math.min(options.warmUp(), 1500), rate, 1);
+      List<Long> pssBefore = workerPids.stream().map(pid -> Processes.pss(List.of(pid))).toList();
+      int orders = (held + WATCHERS - 1) / WATCHERS;
       List<String> spec = new ArrayList<>();
       for (int i = 0; i < held; i++) {
-        spec.add(i + " " + nginx.port + " /sub/c" + i);
+        spec.add(i + " " + nginx.port + " /sub/c" + (i % orders));
       }
       WebClient publisher = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(nginx.port).setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(64));
       try {
-        return run("nchan (" + workers + " workers)", vertx, options, spec, "nchan", Map.of("nginx", nginx.pids()),
+        return run("nchan (" + workers + " workers)", vertx, rate, spec, orders, "nchan", Map.of("nginx", nginx.pids()),
             index -> publisher.post("/pub/c" + index)
                 .sendBuffer(Buffer.buffer("{\"status\":\"processing\",\"n\":" + index + "}"))
                 .map(response -> response.statusCode()), () -> {
@@ -146,7 +152,7 @@ final class HeldStreams {
               for (int w = 0; w < workerPids.size(); w++) {
                 long pid = workerPids.get(w);
                 int files = Processes.openFiles(pid);
-                // A worker's streams: the files it opened since the warm-up (a few are the publisher's).
+                // A worker's streams: the files it opened since it started (a few are the publisher's).
                 holders.add(new Holder("worker " + (w + 1), files - filesBefore.get(w), files, 0, 0, pssBefore.get(w),
                     Processes.pss(List.of(pid))));
               }
@@ -164,10 +170,10 @@ final class HeldStreams {
 
   /**
    * Opens the streams from client processes, waits until every one is open (and, for genpay, has its first
-   * snapshot), sends one change per stream at the run's rate, waits until every stream has it, and merges the
-   * clients' arrival times.
+   * snapshot), sends one change per order at the rate, waits until every stream has its order's change, and
+   * merges the clients' arrival times. Stream i watches order i mod {@code changes}.
    */
-  private static Result run(String server, Vertx vertx, Bench.Options options, List<String> spec, String mode,
+  private static Result run(String server, Vertx vertx, int rate, List<String> spec, int changes, String mode,
                             Map<String, List<Long>> serverPids, IntFunction<io.vertx.core.Future<Integer>> change,
                             Step<List<Holder>> holders, Step<Long> openAtServer) throws Exception {
     int n = spec.size();
@@ -196,15 +202,15 @@ final class HeldStreams {
           openSeconds);
       PushRun.CpuSplit cpu = new PushRun.CpuSplit(serverPids, Map.of("stream clients",
           clients.stream().map(client -> client.process.pid()).toList()));
-      FixedRate schedule = new FixedRate(n);
-      schedule.run(vertx, options.rate(), change, n / options.rate() + 180);
+      FixedRate schedule = new FixedRate(changes);
+      schedule.run(vertx, rate, change, changes / rate + 180);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       long[] seen = status(clients);
       while (seen[1] < n && System.nanoTime() < deadline) {
         Thread.sleep(200);
         seen = status(clients);
       }
-      String split = cpu.perChange(n);
+      String split = cpu.perChange(changes);
       List<Holder> held = holders.get();
       Latencies commit = new Latencies(n);
       Latencies sent = new Latencies(n);
@@ -216,7 +222,7 @@ final class HeldStreams {
           String[] fields = line.split(" ");
           int index = Integer.parseInt(fields[0]);
           long commitMillis = Long.parseLong(fields[3]);
-          sent.record((Long.parseLong(fields[1]) - schedule.sentNanos.get(index)) / 1000);
+          sent.record((Long.parseLong(fields[1]) - schedule.sentNanos.get(index % changes)) / 1000);
           if (commitMillis >= 0) {
             commit.record((Long.parseLong(fields[2]) - commitMillis) * 1000);
           }
@@ -228,7 +234,7 @@ final class HeldStreams {
           + " of " + n + ", " + seen[2] + " extra, " + seen[3] + " closed; " + split);
       return new Result(server, n, held, commitSummary, sentSummary, (int) seen[1], (int) (n - seen[1]),
           (int) seen[2], (int) seen[3], schedule.failures.get(), clientCount, openSeconds, split,
-          cpu.serverSeconds() * 1000 / n);
+          cpu.serverSeconds() * 1000 / changes, changes, rate);
     } finally {
       clients.forEach(Client::close);
       try (var files = Files.walk(dir)) {
