@@ -190,7 +190,7 @@ public final class Bench {
       List<String> jvm = List.of();
       int held = 50_000;
       // Orders changed per second in streams50k, each reaching 5 streams: three JVMs on 2 cores spend about
-      // 2 ms of CPU per clustered change, so 1000/s would measure a saturated machine, not the push.
+      // 2-3 ms of CPU per clustered change, so 1000/s would measure a saturated machine, not the push.
       int heldRate = 250;
       // 50 000 streams take minutes of opening and 50 s of changes: the full run only, or when asked for.
       List<String> parts = quick ? List.of("push", "nchan", "nchan-redis", "polling", "webhooks", "orders")

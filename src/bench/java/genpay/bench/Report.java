@@ -189,7 +189,7 @@ final class Report {
           run.sentToClient().p50(), run.sentToClient().p99(), run.sentToClient().max(), run.received(),
           run.missing(), run.duplicates(), run.closedEarly(), run.cpuMsPerChange()));
     }
-    md.append("\nThree JVMs on 2 cores spend about 2 ms of CPU per clustered change (see CPU below), so the rate")
+    md.append("\nThree JVMs on 2 cores spend 2–3 ms of CPU per clustered change (see CPU below), so the rate")
         .append(" is kept under the machine's: `--held-rate` changes it.\n");
     md.append("\n| holder | streams | open files | live heap before → after | heap/stream | PSS before → after |")
         .append(" PSS/stream |\n|---|---|---|---|---|---|---|\n");
