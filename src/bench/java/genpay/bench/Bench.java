@@ -39,11 +39,28 @@ public final class Bench {
       if (options.parts().stream().anyMatch(List.of("push", "polling", "webhooks")::contains)) {
         failed |= !part("engine", report, () -> measureEngine(vertx, options, report));
       }
-      if (options.parts().contains("nchan")) {
-        if (options.nchan()) {
-          failed |= !part("nchan", report, () -> measureNchan(vertx, options, report));
+      for (String peer : List.of("nchan", "nchan-redis")) {
+        if (!options.parts().contains(peer)) {
+          continue;
+        }
+        if (!options.nchan()) {
+          report.note(peer + " skipped: " + options.nchanSkippedBecause());
+        } else if (peer.equals("nchan-redis") && !RedisProcess.installed()) {
+          report.note(peer + " skipped: " + RedisProcess.SERVER + " missing (apt-get install redis-server)");
         } else {
-          report.note("nchan skipped: " + options.nchanSkippedBecause());
+          failed |= !part(peer, report, () -> measureNchan(vertx, options, report, peer.equals("nchan-redis")));
+        }
+      }
+      if (options.parts().contains("streams50k")) {
+        if (!RedisProcess.installed()) {
+          report.note("streams50k skipped: " + RedisProcess.SERVER + " missing (apt-get install redis-server)");
+        } else {
+          failed |= !part("streams50k (genpay)", report,
+              () -> report.held(HeldStreams.genpay(vertx, options, options.held(), options.heldRate())));
+        }
+        if (options.nchan()) {
+          failed |= !part("streams50k (nchan)", report,
+              () -> report.held(HeldStreams.nchan(vertx, options, options.held(), options.heldRate())));
         }
       }
       if (options.browserOrders() > 0 && options.parts().contains("orders")) {
@@ -114,11 +131,15 @@ public final class Bench {
     }
   }
 
-  private static void measureNchan(Vertx vertx, Options options, Report report) throws Exception {
-    try (Nchan nchan = Nchan.start(freePort(), options.streams() + 1000)) {
+  private static void measureNchan(Vertx vertx, Options options, Report report, boolean redis) throws Exception {
+    try (Nchan nchan = Nchan.start(freePort(), Runtime.getRuntime().availableProcessors(), options.streams() + 1000,
+        redis)) {
+      // Warm as the engine is: the same client code and nginx's paths run a round first, on channels of their own.
+      PushRun.Result warm = PushRun.nchan(vertx, nchan, "w", options.warmUp(), options.rate(), 1);
+      System.out.println("  warm-up push (" + nchan.name + ", not reported): " + warm.sentToArrival().line());
       PushRun.Result push = PushRun.nchan(vertx, nchan, options.streams(), options.rate(), options.sources());
       report.push(push);
-      System.out.println("  push (nchan): " + push.sentToArrival().line() + "; PSS/stream "
+      System.out.println("  push (" + nchan.name + "): " + push.sentToArrival().line() + "; PSS/stream "
           + push.pssBytesPerStream() + " B; " + push.cpuSplit());
     }
   }
@@ -156,7 +177,8 @@ public final class Bench {
   record Options(boolean quick, int streams, int warmUp, int rate, int sources, long[] pollIntervalsMs,
                  int webhooksPerLevel,
                  int[] webhookConcurrency, int browserOrders, boolean nchan, String nchanSkippedBecause,
-                 String engineHeap, List<String> engineJvm, List<String> parts, boolean profile, Path jar) {
+                 String engineHeap, List<String> engineJvm, List<String> parts, boolean profile, Path jar,
+                 int held, int heldRate) {
 
     static Options parse(String[] args) {
       boolean quick = List.of(args).contains("--quick");
@@ -166,13 +188,21 @@ public final class Bench {
       int perLevel = quick ? 600 : 4000;
       String heap = "2g";
       List<String> jvm = List.of();
-      List<String> parts = List.of("push", "nchan", "polling", "webhooks", "orders");
+      int held = 50_000;
+      // Orders changed per second in streams50k, each reaching 5 streams: three JVMs on 2 cores spend about
+      // 2-3 ms of CPU per clustered change, so 1000/s would measure a saturated machine, not the push.
+      int heldRate = 250;
+      // 50 000 streams take minutes of opening and 50 s of changes: the full run only, or when asked for.
+      List<String> parts = quick ? List.of("push", "nchan", "nchan-redis", "polling", "webhooks", "orders")
+          : List.of("push", "nchan", "nchan-redis", "polling", "webhooks", "orders", "streams50k");
       boolean nchan = true;
       String why = "";
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--quick", "--profile" -> { }
           case "--streams" -> streams = Integer.parseInt(args[++i]);
+          case "--held" -> held = Integer.parseInt(args[++i]);
+          case "--held-rate" -> heldRate = Integer.parseInt(args[++i]);
           case "--rate" -> rate = Integer.parseInt(args[++i]);
           case "--orders" -> browserOrders = Integer.parseInt(args[++i]);
           case "--webhooks-per-level" -> perLevel = Integer.parseInt(args[++i]);
@@ -195,7 +225,7 @@ public final class Bench {
       int[] concurrency = quick ? new int[] {8, 32, 128} : new int[] {8, 16, 32, 64, 128, 256};
       return new Options(quick, streams, quick ? 500 : 5000, rate, sources, new long[] {2000, 5000}, perLevel,
           concurrency, browserOrders, nchan, why, heap, jvm, parts, List.of(args).contains("--profile"),
-          Path.of("target", "genpay.jar"));
+          Path.of("target", "genpay.jar"), held, heldRate);
     }
   }
 }

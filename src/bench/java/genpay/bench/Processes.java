@@ -60,6 +60,30 @@ final class Processes {
     }
   }
 
+  /** The hard RLIMIT_NOFILE of this process (its children inherit it): no process here may open more files. */
+  static long hardFileLimit() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max open files")) {
+          String hard = line.substring("Max open files".length()).trim().split("\\s+")[1];
+          return "unlimited".equals(hard) ? Long.MAX_VALUE : Long.parseLong(hard);
+        }
+      }
+      throw new IllegalStateException("no Max open files in /proc/self/limits");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read /proc/self/limits", e);
+    }
+  }
+
+  /** How many files (sockets included) the process has open now. */
+  static int openFiles(long pid) {
+    try (var files = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+      return (int) files.count();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list the files of " + pid, e);
+    }
+  }
+
   static long rss(long pid) {
     return kilobytes(Path.of("/proc", String.valueOf(pid), "status"), "VmRSS:") * 1024;
   }

@@ -83,8 +83,16 @@ final class PushRun {
     }
   }
 
-  /** One nchan channel per stream; the change is an HTTP POST to the channel's publisher location. */
+  /**
+   * One nchan channel per stream; the change is an HTTP POST to the channel's publisher location. With Redis
+   * storage the POST answers once Redis has stored the message (fsync), as genpay's webhook does.
+   */
   static Result nchan(Vertx vertx, Nchan nginx, int n, int rate, int sources) throws Exception {
+    return nchan(vertx, nginx, "c", n, rate, sources);
+  }
+
+  /** {@code prefix} names the channels: a warm-up round uses channels of its own, whose messages stay buffered. */
+  static Result nchan(Vertx vertx, Nchan nginx, String prefix, int n, int rate, int sources) throws Exception {
     long pssBefore = nginx.pssBytes();
     Latencies sent = new Latencies(n);
     FixedRate schedule = new FixedRate(n);
@@ -93,19 +101,20 @@ final class PushRun {
         new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(nginx.port)
             .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(64));
     try (SseFleet fleet = new SseFleet(vertx, sources)) {
-      fleet.open(nginx.port, IntStream.range(0, n).mapToObj(i -> "/sub/c" + i).toList(),
+      fleet.open(nginx.port, IntStream.range(0, n).mapToObj(i -> "/sub/" + prefix + i).toList(),
           (stream, data, nanos, millis) -> {
             sent.record((nanos - schedule.sentNanos.get(stream)) / 1000);
             changed.countDown();
           }, 600);
       long pssPerStream = (nginx.pssBytes() - pssBefore) / n;
-      CpuSplit cpu = new CpuSplit(Map.of("nginx", nginx.pids()));
-      schedule.run(vertx, rate, index -> publisher.post("/pub/c" + index)
+      CpuSplit cpu = new CpuSplit(nginx.redisPids().isEmpty() ? Map.of("nginx", nginx.pids())
+          : Map.of("nginx", nginx.pids(), "its Redis", nginx.redisPids()));
+      schedule.run(vertx, rate, index -> publisher.post("/pub/" + prefix + index)
           .sendBuffer(Buffer.buffer("{\"status\":\"processing\",\"n\":" + index + "}"))
           .map(response -> response.statusCode()), n / rate + 120);
       changed.await(60, TimeUnit.SECONDS);
       String split = cpu.perChange(n);
-      return new Result("nchan", n, null, sent.summary(), 0, pssPerStream, cpu.serverSeconds() / n, split,
+      return new Result(nginx.name, n, null, sent.summary(), 0, pssPerStream, cpu.serverSeconds() / n, split,
           schedule.failures.get(), (int) changed.getCount());
     } finally {
       publisher.close();
@@ -130,11 +139,19 @@ final class PushRun {
   static final class CpuSplit {
     private final Map<String, List<Long>> processes = new java.util.LinkedHashMap<>();
     private final Map<String, double[]> before = new java.util.HashMap<>();
+    private final java.util.Set<String> clients = new java.util.HashSet<>(List.of("client"));
     private double serverSeconds;
 
     CpuSplit(Map<String, List<Long>> server) {
+      this(server, Map.of());
+    }
+
+    /** {@code otherClients}: load processes besides this one; like it, not counted as the server's. */
+    CpuSplit(Map<String, List<Long>> server, Map<String, List<Long>> otherClients) {
       processes.putAll(new java.util.TreeMap<>(server));
       processes.put("client", List.of(ProcessHandle.current().pid()));
+      processes.putAll(otherClients);
+      clients.addAll(otherClients.keySet());
       processes.forEach((name, pids) -> before.put(name, Processes.cpuTimes(pids)));
     }
 
@@ -145,7 +162,7 @@ final class PushRun {
         double[] now = Processes.cpuTimes(pids);
         double user = now[0] - before.get(name)[0];
         double system = now[1] - before.get(name)[1];
-        if (!"client".equals(name)) {
+        if (!clients.contains(name)) {
           serverSeconds += user + system;
         }
         text.append(String.format("%s%s %.3f + %.3f", text.charAt(text.length() - 2) == ':' ? "" : ", ", name,

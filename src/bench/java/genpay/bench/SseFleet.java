@@ -35,9 +35,14 @@ final class SseFleet implements AutoCloseable {
   private final AtomicInteger closedEarly = new AtomicInteger();
 
   SseFleet(Vertx vertx, int sourceAddresses) {
+    this(vertx, java.util.stream.IntStream.range(0, sourceAddresses).mapToObj(i -> "127.0.0." + (i + 1)).toList());
+  }
+
+  /** Streams from the given loopback source addresses, in turn. */
+  SseFleet(Vertx vertx, List<String> sourceAddresses) {
     this.vertx = vertx;
-    for (int i = 0; i < sourceAddresses; i++) {
-      clients.add(vertx.createNetClient(new NetClientOptions().setLocalAddress("127.0.0." + (i + 1))
+    for (String address : sourceAddresses) {
+      clients.add(vertx.createNetClient(new NetClientOptions().setLocalAddress(address)
           .setConnectTimeout(30_000).setTcpNoDelay(true)));
     }
   }
