@@ -238,7 +238,11 @@ class ClusterTest {
       SseClient reconnected = stream(node3, sessionId, String.valueOf(lastSeen));
       await(reconnected.ended.future().timeout(20, TimeUnit.SECONDS));
       assertTrue(reconnected.events.stream().allMatch(e -> e.id() > lastSeen), "nothing older than it had");
-      assertEquals(done, reconnected.events.get(reconnected.events.size() - 1).data(), "and nothing missed");
+      // Its last event is the reconnect's first snapshot, which has the prompt that a change leaves out.
+      JsonObject last = reconnected.events.get(reconnected.events.size() - 1).data().copy();
+      last.remove("prompt");
+      done.remove("prompt");
+      assertEquals(done, last, "and nothing missed");
       await(rescuer.acknowledged(List.of(fileId)).timeout(30, TimeUnit.SECONDS));
       assertEquals(0, rescuer.pendingJobsOf(sessionId), "its job is acknowledged, not left pending");
     }
