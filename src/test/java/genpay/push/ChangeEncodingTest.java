@@ -66,29 +66,23 @@ class ChangeEncodingTest {
     return genpay.engine.registry().get("genpay.sse.encoded").counter().count();
   }
 
-  @Test
-  void aChangeIsEncodedOnceForAHundredStreamsAndNotAtAllWhereNobodyWatches() {
-    String prompt = "a paper boat on a rainy street, " + "very ".repeat(3_000) + "cinematic";
-    JsonObject watched = paidOrder(prompt);
-    JsonObject unwatched = paidOrder("nobody watches this one");
+  /** {@code count} streams on an order, each past its first snapshot. */
+  private static List<SseClient> watch(JsonObject session, int count) {
     List<SseClient> streams = new ArrayList<>();
-    for (int i = 0; i < STREAMS; i++) {
-      streams.add(await(SseClient.open(http, genpay.port, "/api/events/session/" + watched.getString("sessionId"),
+    for (int i = 0; i < count; i++) {
+      streams.add(await(SseClient.open(http, genpay.port, "/api/events/session/" + session.getString("sessionId"),
           null)));
     }
     await(Future.all(streams.stream().map(s -> s.when(e -> true)).toList()).timeout(30, TimeUnit.SECONDS));
-    for (SseClient stream : streams) {
-      assertEquals(prompt, stream.events.get(0).data().getString("prompt"), "the first snapshot has the prompt");
-    }
-    Promise<JsonObject> published = Promise.promise();
-    var changes = genpay.engine.vertx().eventBus().<JsonObject>consumer(Addresses.STATUS_CHANGED, change -> {
-      if (watched.getString("sessionId").equals(change.body().getString("sessionId"))) {
-        published.tryComplete(change.body());
-      }
-    });
-    await(changes.completion());
-    double before = encoded();
+    return streams;
+  }
 
+  @Test
+  void aChangeIsEncodedOnceForAHundredStreamsAndNotAtAllWhereNobodyWatches() {
+    JsonObject watched = paidOrder("a hundred watchers");
+    JsonObject unwatched = paidOrder("nobody watches this one");
+    List<SseClient> streams = watch(watched, STREAMS);
+    double before = encoded();
     // A file change nobody on this node watches, then one that a hundred session streams watch (no file stream):
     // the push verticle takes them in order, so once the second has arrived the first has been handled too.
     progress(unwatched, 10);
@@ -96,15 +90,34 @@ class ChangeEncodingTest {
     List<Future<SseClient.Event>> arrived = streams.stream().map(s -> s.when(e -> e.id() >= version)).toList();
     progress(watched, 30);
     await(Future.all(arrived).timeout(30, TimeUnit.SECONDS));
-
     assertEquals(1.0, encoded() - before, "one encoding for " + STREAMS + " streams, none for the unwatched change");
     for (Future<SseClient.Event> event : arrived) {
-      JsonObject data = event.result().data();
       assertEquals(version, event.result().id());
-      assertEquals(30, data.getJsonArray("files").getJsonObject(0).getInteger("progress"));
-      assertFalse(data.containsKey("prompt"), "a change event carries no prompt");
-      assertEquals(watched.getString("toolSlug"), data.getString("toolSlug"), "small fields stay");
+      assertEquals(30, event.result().data().getJsonArray("files").getJsonObject(0).getInteger("progress"));
     }
+    streams.forEach(s -> s.response.request().connection().close());
+  }
+
+  @Test
+  void aChangeCarriesNoPromptWhileTheFirstSnapshotAndTheRestAnswerDo() {
+    String prompt = "a paper boat on a rainy street, " + "very ".repeat(3_000) + "cinematic";
+    JsonObject watched = paidOrder(prompt);
+    SseClient stream = watch(watched, 1).get(0);
+    assertEquals(prompt, stream.events.get(0).data().getString("prompt"), "the first snapshot has the prompt");
+    Promise<JsonObject> published = Promise.promise();
+    var changes = genpay.engine.vertx().eventBus().<JsonObject>consumer(Addresses.STATUS_CHANGED, change -> {
+      if (watched.getString("sessionId").equals(change.body().getString("sessionId"))) {
+        published.tryComplete(change.body());
+      }
+    });
+    await(changes.completion());
+    long version = watched.getLong("version") + 1;
+    var arrived = stream.when(e -> e.id() >= version);
+    progress(watched, 30);
+    JsonObject data = await(arrived.timeout(30, TimeUnit.SECONDS)).data();
+    assertFalse(data.containsKey("prompt"), "a change event carries no prompt");
+    assertEquals(30, data.getJsonArray("files").getJsonObject(0).getInteger("progress"));
+    assertEquals(watched.getString("toolSlug"), data.getString("toolSlug"), "small fields stay");
     JsonObject change = await(published.future().timeout(10, TimeUnit.SECONDS));
     assertFalse(change.getJsonObject("session").containsKey("prompt"), "status.changed carries no prompt");
     assertNotNull(change.getJsonObject("file"));
@@ -113,6 +126,6 @@ class ChangeEncodingTest {
         .bodyAsJsonObject();
     assertEquals(prompt, rest.getString("prompt"), "the REST answer keeps the prompt");
     assertTrue(rest.getLong("version") >= version);
-    streams.forEach(s -> s.response.request().connection().close());
+    stream.response.request().connection().close();
   }
 }
