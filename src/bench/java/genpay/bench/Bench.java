@@ -123,7 +123,7 @@ public final class Bench {
    * the measured changes (half the engine's CPU in them went to the compiler). Replays of the warm-up orders' paid
    * webhooks, their streams open, run the change path (signature, the paid script answering "duplicate",
    * status.changed, the push's encoding and fan-out) without the cost of new orders. Then the compiler's queue
-   * is left to drain: until the engine is nearly idle.
+   * is left to drain.
    */
   private static Void replay(Vertx vertx, EngineProcess engine, GenpayClient client, List<String> orders,
                              int replays) throws Exception {
@@ -136,16 +136,7 @@ public final class Bench {
       }
       new FixedRate(replays).run(vertx, 2_000, index -> client.send(events.get(index)), replays / 2_000 + 120);
     }
-    double[] before = Processes.cpuTimes(List.of(engine.pid()));
-    for (int i = 0; i < 40; i++) {
-      Thread.sleep(250);
-      double[] now = Processes.cpuTimes(List.of(engine.pid()));
-      double busy = now[0] + now[1] - before[0] - before[1];
-      before = now;
-      if (busy < 0.025) {
-        break;
-      }
-    }
+    engine.awaitQuiet();
     return null;
   }
 
