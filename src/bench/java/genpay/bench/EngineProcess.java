@@ -112,6 +112,12 @@ final class EngineProcess implements AutoCloseable {
     return Prometheus.sum(get("/metrics").body(), name, labelFragments);
   }
 
+  /** Methods the engine's JIT has compiled so far (jstat's count). */
+  long compilations() {
+    String[] lines = Processes.run(30, "jstat", "-compiler", String.valueOf(pid())).trim().split("\n");
+    return Long.parseLong(lines[lines.length - 1].trim().split("\\s+")[0]);
+  }
+
   /** Heap in use right after a full collection: live data, not garbage. */
   long liveHeapBytes() throws IOException, InterruptedException {
     Processes.run(60, "jcmd", String.valueOf(pid()), "GC.run");
