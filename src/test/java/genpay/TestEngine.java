@@ -161,16 +161,24 @@ public final class TestEngine implements AutoCloseable {
     return sessionOfPrompt(prompt, session -> wanted.contains(session.getString("status")));
   }
 
-  /** The same with any test of the snapshot. */
+  /**
+   * The same with any test of the snapshot. A change carries no prompt, so each order's is read once from the
+   * store; the changes of one order are tested in the order they came.
+   */
   public Future<JsonObject> sessionOfPrompt(String prompt, java.util.function.Predicate<JsonObject> test) {
     Promise<JsonObject> reached = Promise.promise();
+    Map<String, Future<Boolean>> ours = new HashMap<>();
     MessageConsumer<JsonObject> consumer = engine.vertx().eventBus().consumer(Addresses.STATUS_CHANGED);
     consumer.handler(message -> {
       JsonObject session = message.body().getJsonObject("session");
-      if (prompt.equals(session.getString("prompt")) && test.test(session)) {
-        consumer.unregister();
-        reached.tryComplete(session);
-      }
+      ours.computeIfAbsent(session.getString("sessionId"), id -> engine.vertx().eventBus()
+              .<JsonObject>request(Addresses.SESSIONS_GET, new JsonObject().put("sessionId", id))
+              .map(read -> prompt.equals(read.body().getString("prompt"))).otherwise(false))
+          .onSuccess(mine -> {
+            if (mine && test.test(session) && reached.tryComplete(session)) {
+              consumer.unregister();
+            }
+          });
     });
     await(consumer.completion());
     return reached.future();

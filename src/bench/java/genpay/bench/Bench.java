@@ -103,6 +103,7 @@ public final class Bench {
       List<String> warmOrders = timed("warm-up orders", () -> stripe.createOrders(options.warmUp()));
       PushRun.Result warm = PushRun.genpay(vertx, engine, stripe, warmOrders, options.rate(), 1, null);
       System.out.println("  warm-up push (not reported): " + warm.commitToArrival().line());
+      timed("warm-up replays", () -> replay(vertx, engine, stripe, warmOrders));
       if (options.parts().contains("push")) {
         List<String> pushOrders = timed("orders for the push run", () -> stripe.createOrders(options.streams()));
         PushRun.Result push = PushRun.genpay(vertx, engine, stripe, pushOrders, options.rate(), options.sources(),
@@ -129,6 +130,41 @@ public final class Bench {
       }
       stripe.close();
     }
+  }
+
+  /** Replays per warm-up round, and at most this many rounds. */
+  static final int WARM_UP_REPLAYS = 4_000;
+  static final int WARM_UP_ROUNDS = 8;
+
+  /**
+   * The JIT compiles a method fully after some 10 000 calls, and on 2 busy cores its queue lags: the 500 changes
+   * of the quick warm-up left most of the change path at a low tier, recompiled during the measured changes (three
+   * quarters of the engine's CPU in them went to the compiler). Replays of the warm-up orders' paid webhooks,
+   * their streams open, run the change path (signature, the paid script answering "duplicate", status.changed,
+   * the push's encoding and fan-out) without the cost of new orders, in rounds until a round compiles little.
+   */
+  private static Void replay(Vertx vertx, EngineProcess engine, GenpayClient client, List<String> orders)
+      throws Exception {
+    try (SseFleet fleet = new SseFleet(vertx, 1)) {
+      fleet.open(engine.port, orders.stream().map(id -> "/api/events/session/" + id).toList(),
+          (stream, data, nanos, millis) -> { }, 600);
+      long compiled = engine.compilations();
+      for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
+        List<GenpayClient.SignedEvent> events = new java.util.ArrayList<>(WARM_UP_REPLAYS);
+        for (int i = 0; i < WARM_UP_REPLAYS; i++) {
+          events.add(client.paidEvent(orders.get(i % orders.size())));
+        }
+        new FixedRate(WARM_UP_REPLAYS).run(vertx, 1_000, index -> client.send(events.get(index)), 180);
+        engine.awaitQuiet();
+        long now = engine.compilations();
+        System.out.printf("    warm-up round %d: %d methods compiled%n", round, now - compiled);
+        if (now - compiled < 100) {
+          break;
+        }
+        compiled = now;
+      }
+    }
+    return null;
   }
 
   private static void measureNchan(Vertx vertx, Options options, Report report, boolean redis) throws Exception {

@@ -66,6 +66,24 @@ final class EngineProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * Blocks until the engine is nearly idle (under a tenth of a core over a quarter second), at most 15 s: what
+   * came before a measured window (orders made, streams opened and their Stripe syncs, and the JIT compiling
+   * all that, which on 2 loaded cores lags by seconds) is done before the window starts.
+   */
+  void awaitQuiet() throws InterruptedException {
+    double[] before = Processes.cpuTimes(List.of(pid()));
+    for (int i = 0; i < 60; i++) {
+      Thread.sleep(250);
+      double[] now = Processes.cpuTimes(List.of(pid()));
+      double busy = now[0] + now[1] - before[0] - before[1];
+      before = now;
+      if (busy < 0.025) {
+        return;
+      }
+    }
+  }
+
   private void awaitHealthy() throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
@@ -92,6 +110,12 @@ final class EngineProcess implements AutoCloseable {
   /** The sum of every /metrics sample of this name whose labels contain all the given fragments. */
   double metric(String name, String... labelFragments) throws IOException, InterruptedException {
     return Prometheus.sum(get("/metrics").body(), name, labelFragments);
+  }
+
+  /** Methods the engine's JIT has compiled so far (jstat's count). */
+  long compilations() {
+    String[] lines = Processes.run(30, "jstat", "-compiler", String.valueOf(pid())).trim().split("\n");
+    return Long.parseLong(lines[lines.length - 1].trim().split("\\s+")[0]);
   }
 
   /** Heap in use right after a full collection: live data, not garbage. */

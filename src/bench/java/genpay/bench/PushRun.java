@@ -68,6 +68,7 @@ final class PushRun {
       long heapPerStream = (engine.liveHeapBytes() - heapBefore) / n;
       long pssPerStream = (engine.pssBytes() - pssBefore) / n;
       List<GenpayClient.SignedEvent> events = sessions.stream().map(client::paidEvent).toList();
+      engine.awaitQuiet();
       java.time.Instant from = java.time.Instant.now();
       Profile profiling = profile == null ? null : Profile.start(engine, Bench.PROFILER);
       CpuSplit cpu = new CpuSplit(Map.of("engine", List.of(engine.pid()), "its Redis",

@@ -49,9 +49,6 @@ public final class Addresses {
   /** Run the sweep of old pending sessions now (the timer runs it too); replies with the count reconciled. */
   public static final String STRIPE_SWEEP = "stripe.sweep";
 
-  /** Local-only: the push verticle hands each change to every HTTP instance of this node, which owns the streams. */
-  public static final String PUSH_DELIVER = "push.deliver";
-
   /** Local-only notice that a stream was dropped because its reader stopped reading: {@code {type, id}}. */
   public static final String PUSH_DROPPED = "push.dropped";
 
@@ -239,8 +236,6 @@ public final class Addresses {
   public static final String REQUESTS_SYNC = "requests.sync";
   /** Look at every paid request the refund sweep watches now (the timer does it too) → {@code {refunded}}. */
   public static final String REQUESTS_REFUNDS_SWEEP = "requests.refunds.sweep";
-  /** Local: a node's copy of {@link #REQUESTS_CHANGED}, fanned out by each HTTP instance to its request streams. */
-  public static final String PUSH_REQUEST_DELIVER = "push.request.deliver";
   /** Open the Checkout Session of a paid generation request (worker verticle): {@link genpay.stripe.RequestCheckoutCommand}. */
   public static final String STRIPE_REQUEST_CHECKOUT_CREATE = "stripe.request.checkout.create";
 

@@ -7,33 +7,71 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The node's one consumer of the cluster-wide {@code status.changed} (and {@code credits.changed.cluster},
- * {@code requests.changed}): it hands each change to this node's
- * HTTP instances (local only), which fan it out to their streams by id. However many browsers watch,
- * the cluster sees one registration per node.
+ * {@code requests.changed}). However many browsers watch, the cluster sees one registration per node. A change
+ * that someone on this node watches is encoded here once, and the same bytes are handed straight to the HTTP
+ * instances that hold its streams (no event-bus copy per instance, and the other event loops are not woken).
  */
 public final class PushVerticle extends VerticleBase {
 
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final MeterRegistry registry;
+  private final PushMetrics metrics;
 
-  public PushVerticle(MeterRegistry registry) {
+  public PushVerticle(MeterRegistry registry, PushMetrics metrics) {
     this.registry = registry;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
+    var bus = vertx.eventBus();
     var changes = registry.counter("genpay.push.changes");
-    var orders = vertx.eventBus().<JsonObject>consumer(Addresses.STATUS_CHANGED, change -> {
+    var orders = bus.<JsonObject>consumer(Addresses.STATUS_CHANGED, change -> {
       changes.increment();
-      vertx.eventBus().publish(Addresses.PUSH_DELIVER, change.body(), LOCAL);
+      orderChanged(change.body());
     }).completion();
-    var ledger = vertx.eventBus().<JsonObject>consumer(Addresses.CREDITS_CHANGED_CLUSTER,
-        change -> vertx.eventBus().publish(Addresses.ACCOUNT_PUSH_DELIVER, change.body(), LOCAL)).completion();
-    var requests = vertx.eventBus().<JsonObject>consumer(Addresses.REQUESTS_CHANGED,
-        change -> vertx.eventBus().publish(Addresses.PUSH_REQUEST_DELIVER, change.body(), LOCAL)).completion();
+    var ledger = bus.<JsonObject>consumer(Addresses.CREDITS_CHANGED_CLUSTER,
+        change -> bus.publish(Addresses.ACCOUNT_PUSH_DELIVER, change.body(), LOCAL)).completion();
+    var requests = bus.<JsonObject>consumer(Addresses.REQUESTS_CHANGED,
+        change -> requestChanged(change.body())).completion();
     return Future.all(orders, ledger, requests);
+  }
+
+  /** {@code {sessionId, committedAt, session, file?}} of StatusEvents: the session's event and the file's. */
+  private void orderChanged(JsonObject change) {
+    JsonObject file = change.getJsonObject("file");
+    String sessionId = change.getString("sessionId");
+    String fileId = file == null ? null : file.getString("id");
+    List<StreamHub> sessionHubs = metrics.directory.hubs(SseEvents.SESSION_EVENT, sessionId);
+    List<StreamHub> fileHubs = metrics.directory.hubs(SseEvents.FILE_EVENT, fileId);
+    if (sessionHubs.isEmpty() && fileHubs.isEmpty()) {
+      return;
+    }
+    List<SseFrame> frames = new ArrayList<>(2);
+    if (!sessionHubs.isEmpty()) {
+      frames.add(SseFrame.of(SseEvents.SESSION_EVENT, sessionId, change.getJsonObject("session"), metrics));
+    }
+    if (!fileHubs.isEmpty()) {
+      frames.add(SseFrame.of(SseEvents.FILE_EVENT, fileId, file, metrics));
+    }
+    PushChange pushed = new PushChange(List.copyOf(frames), change.getLong("committedAt", -1L));
+    sessionHubs.forEach(hub -> hub.execute(pushed));
+    fileHubs.stream().filter(hub -> !sessionHubs.contains(hub)).forEach(hub -> hub.execute(pushed));
+  }
+
+  /** A request's change is the request as GET shows it. */
+  private void requestChanged(JsonObject request) {
+    String id = request.getString("id");
+    List<StreamHub> hubs = metrics.directory.hubs(SseEvents.REQUEST_EVENT, id);
+    if (!hubs.isEmpty()) {
+      PushChange pushed = new PushChange(List.of(SseFrame.of(SseEvents.REQUEST_EVENT, id, request, metrics)), -1);
+      hubs.forEach(hub -> hub.execute(pushed));
+    }
   }
 }

@@ -1,6 +1,7 @@
 package genpay.push;
 
 import genpay.requests.RequestSnapshot;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -23,6 +24,13 @@ public final class SseEvents {
   /** JSON encoding never holds a raw newline, so one data line carries the whole snapshot. */
   public static String event(String type, long version, JsonObject data) {
     return "id: " + version + "\nevent: " + type + "\ndata: " + data.encode() + "\n\n";
+  }
+
+  /** The same event as bytes, the JSON written straight to UTF-8 (no String of the whole snapshot on the way). */
+  static Buffer eventBytes(String type, long version, JsonObject data) {
+    Buffer json = data.toBuffer();
+    return Buffer.buffer(json.length() + 48).appendString("id: " + version + "\nevent: " + type + "\ndata: ")
+        .appendBuffer(json).appendString("\n\n");
   }
 
   public static String retry() {

@@ -102,7 +102,7 @@ public final class SseHandler implements Handler<RoutingContext> {
       return;
     }
     stream.announce();
-    if (stream.begin(snapshot, System.currentTimeMillis())) {
+    if (stream.begin(hub.first(stream, snapshot), System.currentTimeMillis())) {
       hub.remove(stream);
     } else if (session() && "pending".equals(snapshot.getString("status"))) {
       // Someone watches an unpaid order: its webhook may be late or lost, so ask Stripe.

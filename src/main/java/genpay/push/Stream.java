@@ -2,7 +2,6 @@ package genpay.push;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 
 /**
  * One browser's server-sent event stream. Sends only snapshots newer than the last it sent and ends itself
@@ -12,6 +11,8 @@ import io.vertx.core.json.JsonObject;
 final class Stream {
 
   private static final int WRITE_QUEUE_BYTES = 64 * 1024;
+  /** Never changed, so every stream is written the same one. */
+  private static final Buffer KEEP_ALIVE = Buffer.buffer(SseEvents.keepAlive());
 
   final String type;
   final String id;
@@ -19,7 +20,7 @@ final class Stream {
   final int keepAliveSlot;
   private final HttpServerResponse response;
   private long lastVersion;
-  private JsonObject waiting;
+  private SseFrame waiting;
   private long queueFullSince;
   private boolean announced;
   private boolean started;
@@ -33,7 +34,7 @@ final class Stream {
     this.lastVersion = lastEventId;
     response.drainHandler(drained -> {
       queueFullSince = 0;
-      JsonObject next = waiting;
+      SseFrame next = waiting;
       waiting = null;
       if (next != null) {
         offer(next, System.currentTimeMillis());
@@ -91,24 +92,27 @@ final class Stream {
    * The headers are out and the snapshot is {@code first}: send it, or a change that came in meanwhile if
    * that is newer. True once the stream has ended.
    */
-  boolean begin(JsonObject first, long nowMillis) {
+  boolean begin(SseFrame first, long nowMillis) {
     started = true;
-    JsonObject meanwhile = waiting;
+    SseFrame meanwhile = waiting;
     waiting = null;
     boolean ended = offer(first, nowMillis);
     return meanwhile == null || ended ? ended : offer(meanwhile, nowMillis);
   }
 
-  /** Sends the snapshot if it is newer than what this reader has; true once the stream has ended. */
-  boolean offer(JsonObject snapshot, long nowMillis) {
+  /**
+   * Sends the event if it is newer than what this reader has; true once the stream has ended. The frame's bytes
+   * are shared with every other stream of this change and are written as they are.
+   */
+  boolean offer(SseFrame frame, long nowMillis) {
     if (closed()) {
       return true;
     }
-    long version = snapshot.getLong("version", 0L);
+    long version = frame.version;
     if (version > lastVersion) {
       if (!started || response.writeQueueFull()) {
-        if (waiting == null || waiting.getLong("version", 0L) < version) {
-          waiting = snapshot;
+        if (waiting == null || waiting.version < version) {
+          waiting = frame;
         }
         if (started) {
           markFull(nowMillis);
@@ -116,9 +120,9 @@ final class Stream {
         return false;
       }
       lastVersion = version;
-      response.write(Buffer.buffer(SseEvents.event(type, version, snapshot)));
+      response.write(frame.bytes());
     }
-    if (SseEvents.terminal(type, snapshot)) {
+    if (frame.terminal) {
       closed = true;
       response.end();
     }
@@ -127,7 +131,7 @@ final class Stream {
 
   void keepAlive() {
     if (announced && !closed() && !response.writeQueueFull()) {
-      response.write(Buffer.buffer(SseEvents.keepAlive()));
+      response.write(KEEP_ALIVE);
     }
   }
 

@@ -1,10 +1,10 @@
 package genpay.push;
 
 import genpay.config.Addresses;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The streams of one HTTP instance (one event loop), by session id, file id and request id. Fed by the local
- * {@code push.deliver} publish; everything here runs on that one event loop, so plain maps suffice.
+ * The streams of one HTTP instance (one event loop), by session id, file id and request id. The push verticle
+ * hands it each change it holds streams of ({@link #execute}); everything here runs on that one event loop, so
+ * plain maps suffice.
  */
 public final class StreamHub {
 
@@ -32,33 +33,44 @@ public final class StreamHub {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
+  private final Context context;
   private final PushMetrics metrics;
   private long ticks;
   private long opened;
 
-  private StreamHub(Vertx vertx, PushMetrics metrics) {
+  private StreamHub(Vertx vertx, Context context, PushMetrics metrics) {
     this.vertx = vertx;
+    this.context = context;
     this.metrics = metrics;
   }
 
-  /** One local consumer per HTTP instance, and one timer for keep-alives and stalled readers. */
+  /** On the HTTP instance's event loop, which runs all of this hub; one timer for keep-alives and stalled readers. */
   public static Future<StreamHub> start(Vertx vertx, PushMetrics metrics) {
-    StreamHub hub = new StreamHub(vertx, metrics);
+    StreamHub hub = new StreamHub(vertx, vertx.getOrCreateContext(), metrics);
     vertx.setPeriodic(TICK_MS, id -> hub.tick(System.currentTimeMillis()));
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(Addresses.PUSH_DELIVER,
-        change -> hub.deliver(change.body()));
-    MessageConsumer<JsonObject> requests = vertx.eventBus().localConsumer(Addresses.PUSH_REQUEST_DELIVER,
-        change -> hub.deliverRequest(change.body()));
-    return Future.all(consumer.completion(), requests.completion()).map(hub);
+    return Future.succeededFuture(hub);
+  }
+
+  /** From the push verticle's loop: delivers the change on this hub's own. */
+  void execute(PushChange change) {
+    context.runOnContext(v -> deliver(change));
   }
 
   Stream open(String type, String id, HttpServerRequest request, long lastEventId) {
     HttpServerResponse response = request.response();
     Stream stream = new Stream(type, id, response, lastEventId, (int) (opened++ % KEEP_ALIVE_SLOTS));
-    index(type).computeIfAbsent(id, key -> new ArrayList<>()).add(stream);
+    index(type).computeIfAbsent(id, key -> {
+      metrics.directory.add(type, id, this);
+      return new ArrayList<>();
+    }).add(stream);
     metrics.openStreams.incrementAndGet();
     response.closeHandler(closed -> remove(stream));
     return stream;
+  }
+
+  /** A stream's first event, the snapshot as read on connect: encoded for this one stream. */
+  SseFrame first(Stream stream, JsonObject snapshot) {
+    return SseFrame.of(stream.type, stream.id, snapshot, metrics);
   }
 
   /** Runs {@code action} on this hub's event loop after {@code delayMs}. */
@@ -73,19 +85,20 @@ public final class StreamHub {
       metrics.openStreams.decrementAndGet();
       if (streams.isEmpty()) {
         index.remove(stream.id);
+        metrics.directory.remove(stream.type, stream.id, this);
       }
     }
   }
 
-  private void deliver(JsonObject change) {
+  /** Each event's bytes, as encoded once for this node, go to the streams of its id. */
+  private void deliver(PushChange change) {
     long now = System.currentTimeMillis();
-    boolean written = fanOut(bySession.get(change.getString("sessionId")), change.getJsonObject("session"), now);
-    JsonObject file = change.getJsonObject("file");
-    if (file != null) {
-      written |= fanOut(byFile.get(file.getString("id")), file, now);
+    boolean written = false;
+    for (SseFrame frame : change.frames()) {
+      written |= fanOut(index(frame.type).get(frame.id), frame, now);
     }
-    if (written) {
-      metrics.latency.record(Math.max(0, now - change.getLong("committedAt", now)), TimeUnit.MILLISECONDS);
+    if (written && change.committedAtMillis() >= 0) {
+      metrics.latency.record(Math.max(0, now - change.committedAtMillis()), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -97,17 +110,12 @@ public final class StreamHub {
     };
   }
 
-  /** A request's change is the request as GET shows it. */
-  private void deliverRequest(JsonObject request) {
-    fanOut(byRequest.get(request.getString("id")), request, System.currentTimeMillis());
-  }
-
-  private boolean fanOut(List<Stream> streams, JsonObject snapshot, long now) {
-    if (streams == null || snapshot == null) {
+  private boolean fanOut(List<Stream> streams, SseFrame frame, long now) {
+    if (streams == null) {
       return false;
     }
     for (Stream stream : List.copyOf(streams)) {
-      if (stream.offer(snapshot, now)) {
+      if (stream.offer(frame, now)) {
         remove(stream);
       }
     }

@@ -125,7 +125,9 @@ class ClusterTest {
     await(watcher.ended.future().timeout(20, TimeUnit.SECONDS));
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), watcher.events.stream().map(SseClient.Event::id).toList(),
         "every change, once, in order");
-    assertEquals(rest(node1, sessionId), watcher.events.get(watcher.events.size() - 1).data());
+    JsonObject rest = rest(node1, sessionId);
+    rest.remove("prompt");
+    assertEquals(rest, watcher.events.get(watcher.events.size() - 1).data(), "a change is the REST answer less the prompt");
   }
 
   @Test
@@ -236,7 +238,11 @@ class ClusterTest {
       SseClient reconnected = stream(node3, sessionId, String.valueOf(lastSeen));
       await(reconnected.ended.future().timeout(20, TimeUnit.SECONDS));
       assertTrue(reconnected.events.stream().allMatch(e -> e.id() > lastSeen), "nothing older than it had");
-      assertEquals(done, reconnected.events.get(reconnected.events.size() - 1).data(), "and nothing missed");
+      // Its last event is the reconnect's first snapshot, which has the prompt that a change leaves out.
+      JsonObject last = reconnected.events.get(reconnected.events.size() - 1).data().copy();
+      last.remove("prompt");
+      done.remove("prompt");
+      assertEquals(done, last, "and nothing missed");
       await(rescuer.acknowledged(List.of(fileId)).timeout(30, TimeUnit.SECONDS));
       assertEquals(0, rescuer.pendingJobsOf(sessionId), "its job is acknowledged, not left pending");
     }
