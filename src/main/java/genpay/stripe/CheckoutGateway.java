@@ -62,15 +62,10 @@ public final class CheckoutGateway {
         .putMetadata("video_count", String.valueOf(command.quantity()))
         .putMetadata("tool", command.toolSlug())
         .build();
-    RequestOptions options = RequestOptions.builder().setIdempotencyKey(command.idempotencyKey()).build();
-    Session session = call("create checkout session", () -> client.v1().checkout().sessions().create(params, options));
+    Session session = createSession("create checkout session", params, command.idempotencyKey());
     LOG.info("session {}: checkout session created at Stripe{}", session.getId(),
         settings.stripeSandbox() ? " (sandbox)" : "");
-    return new JsonObject()
-        .put("sessionId", session.getId())
-        .put("url", session.getUrl())
-        .put("amountTotal", session.getAmountTotal() == null ? 0L : session.getAmountTotal())
-        .put("currency", session.getCurrency());
+    return created(session);
   }
 
   /**
@@ -86,14 +81,7 @@ public final class CheckoutGateway {
         .setCancelUrl(settings.appUrl() + "/" + command.locale() + "/credits/buy")
         .setClientReferenceId(command.accountId())
         .setCustomerEmail(command.email())
-        .addLineItem(SessionCreateParams.LineItem.builder()
-            .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
-                .setCurrency(settings.priceCurrency())
-                .setUnitAmount(command.priceCents())
-                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
-                    .setName(command.productName()).build())
-                .build())
-            .setQuantity(1L).build())
+        .addLineItem(oneItemAt(settings.priceCurrency(), command.priceCents(), command.productName()))
         .putMetadata("kind", CreditsCheckoutCommand.KIND)
         .putMetadata("account_id", command.accountId())
         .putMetadata("bonus", command.bonusText());
@@ -102,16 +90,10 @@ public final class CheckoutGateway {
     } else {
       builder.putMetadata("credits", command.creditsText());
     }
-    RequestOptions options = RequestOptions.builder().setIdempotencyKey(command.idempotencyKey()).build();
-    Session session = call("create credits checkout session",
-        () -> client.v1().checkout().sessions().create(builder.build(), options));
+    Session session = createSession("create credits checkout session", builder.build(), command.idempotencyKey());
     LOG.info("session {}: credits checkout session created at Stripe{}", session.getId(),
         settings.stripeSandbox() ? " (sandbox)" : "");
-    return new JsonObject()
-        .put("sessionId", session.getId())
-        .put("url", session.getUrl())
-        .put("amountTotal", session.getAmountTotal() == null ? 0L : session.getAmountTotal())
-        .put("currency", session.getCurrency());
+    return created(session);
   }
 
   /**
@@ -127,24 +109,37 @@ public final class CheckoutGateway {
         .setCancelUrl(page + "/site?hostname=" + java.net.URLEncoder.encode(command.hostname(),
             java.nio.charset.StandardCharsets.UTF_8) + "&canceled=1")
         .setClientReferenceId(command.requestId())
-        .addLineItem(SessionCreateParams.LineItem.builder()
-            .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
-                .setCurrency(command.currency().toLowerCase(java.util.Locale.ROOT))
-                .setUnitAmount(command.amountCents())
-                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
-                    .setName(command.productName()).build())
-                .build())
-            .setQuantity(1L).build())
+        .addLineItem(oneItemAt(command.currency().toLowerCase(java.util.Locale.ROOT), command.amountCents(),
+            command.productName()))
         .putMetadata("kind", RequestCheckoutCommand.KIND)
         .putMetadata("generationRequestId", command.requestId())
         .putMetadata("hostname", command.hostname())
         .putMetadata("provider", command.provider())
         .build();
-    RequestOptions options = RequestOptions.builder().setIdempotencyKey(command.idempotencyKey()).build();
-    Session session = call("create request checkout session",
-        () -> client.v1().checkout().sessions().create(params, options));
+    Session session = createSession("create request checkout session", params, command.idempotencyKey());
     LOG.info("request {}: checkout session {} created at Stripe{}", command.requestId(), session.getId(),
         settings.stripeSandbox() ? " (sandbox)" : "");
+    return created(session);
+  }
+
+  /** One item at an ad-hoc price (credits packages, generation requests): Stripe wants a product name with it. */
+  private static SessionCreateParams.LineItem oneItemAt(String currency, long cents, String productName) {
+    return SessionCreateParams.LineItem.builder()
+        .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
+            .setCurrency(currency)
+            .setUnitAmount(cents)
+            .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder().setName(productName).build())
+            .build())
+        .setQuantity(1L).build();
+  }
+
+  private Session createSession(String what, SessionCreateParams params, String idempotencyKey) {
+    RequestOptions options = RequestOptions.builder().setIdempotencyKey(idempotencyKey).build();
+    return call(what, () -> client.v1().checkout().sessions().create(params, options));
+  }
+
+  /** What the callers of a create need: the session, where to pay it, and what Stripe will charge. */
+  private static JsonObject created(Session session) {
     return new JsonObject()
         .put("sessionId", session.getId())
         .put("url", session.getUrl())
