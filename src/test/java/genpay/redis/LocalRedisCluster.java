@@ -73,7 +73,7 @@ public final class LocalRedisCluster implements AutoCloseable {
           "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000",
           // A replica takes over however long it was cut off: the drills kill masters on purpose.
           "--cluster-replica-validity-factor", "0",
-          "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+          "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--enable-debug-command", "local",
           "--dir", nodeDir.toString(), "--logfile", nodeDir.resolve("redis.log").toString())
           .redirectErrorStream(true).redirectOutput(nodeDir.resolve("stdout.log").toFile()).start();
       nodes.put(port, process);
