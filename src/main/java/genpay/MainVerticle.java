@@ -11,6 +11,7 @@ import genpay.push.PushMetrics;
 import genpay.credits.CreditsVerticle;
 import genpay.purchases.CreditPurchaseVerticle;
 import genpay.push.PushVerticle;
+import genpay.redis.DurableWrites;
 import genpay.refunds.RefundVerticle;
 import genpay.requests.RequestsVerticle;
 import genpay.sessions.SessionStoreVerticle;
@@ -52,6 +53,7 @@ public final class MainVerticle extends VerticleBase {
     int httpInstances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     PushMetrics pushMetrics = new PushMetrics(registry);
     StageTimers stages = new StageTimers(registry);
+    DurableWrites.register(vertx, registry);
     return vertx.deployVerticle(() -> new SessionStoreVerticle(settings, stages), new DeploymentOptions())
         .onSuccess(id -> LOG.info("sessions: store ready"))
         .compose(id -> vertx.deployVerticle(() -> new StripeGatewayVerticle(settings), new DeploymentOptions()

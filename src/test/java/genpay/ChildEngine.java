@@ -38,6 +38,7 @@ public final class ChildEngine implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"), "genpay.Main");
     builder.environment().put("PORT", String.valueOf(port));
     builder.environment().put("DATA_DIR", dataDir.toString());
+    builder.environment().putAll(TestRedis.env(env));
     builder.environment().putAll(env);
     builder.redirectErrorStream(true);
     return new ChildEngine(builder.start(), port);

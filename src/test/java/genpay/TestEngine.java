@@ -32,7 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A whole engine for a test class: its own port, its own embedded Redis in a fresh data directory. */
+/**
+ * A whole engine for a test class: its own port, its own embedded Redis in a fresh data directory (or, with
+ * GENPAY_TEST_REDIS=cluster, the JVM's local Redis Cluster, emptied: see {@link TestRedis}).
+ */
 public final class TestEngine implements AutoCloseable {
 
   public final Engine engine;
@@ -58,7 +61,7 @@ public final class TestEngine implements AutoCloseable {
       options.setSsl(true).setTrustOptions(new PemTrustOptions().addCertPath(engine.settings().tls().certFile()));
     }
     this.http = WebClient.create(engine.vertx(), options);
-    this.redis = RedisClients.create(engine.vertx(), engine.settings().redisUrl(), "test");
+    this.redis = RedisClients.create(engine.vertx(), engine.settings(), "test");
   }
 
   public static TestEngine start() throws Exception {
@@ -76,6 +79,7 @@ public final class TestEngine implements AutoCloseable {
     env.put("APP_URL", (https ? "https" : "http") + "://127.0.0.1:" + port);
     // Tests order many times from 127.0.0.1; the rate-limit test sets its own small limit.
     env.put("CHECKOUT_RATE_PER_MINUTE", "100000");
+    env.putAll(TestRedis.env(overrides));
     env.putAll(overrides);
     Settings settings = Settings.from(new JsonObject(), env);
     return new TestEngine(Engine.start(settings), port);
@@ -261,11 +265,18 @@ public final class TestEngine implements AutoCloseable {
    * time out in the engine, yet run once the pause ends.
    */
   public void pauseRedisWrites(long millis) {
+    if (TestRedis.clusterOf(settings()) != null) {
+      TestRedis.clusterOf(settings()).pauseWrites(millis);
+      return;
+    }
     await(redis.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(millis).arg("WRITE")));
   }
 
   /** A digest of Redis's whole dataset: equal before and after means nothing changed. */
   public String redisDigest() {
+    if (TestRedis.clusterOf(settings()) != null) {
+      return TestRedis.clusterOf(settings()).digest();
+    }
     return await(redis.send(Request.cmd(Command.DEBUG).arg("DIGEST"))).toString();
   }
 

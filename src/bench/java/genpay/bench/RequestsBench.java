@@ -49,7 +49,7 @@ public class RequestsBench {
         .end("<html><head><title>Page " + request.path() + "</title></head><body><h1>A page</h1><p>"
             + "Some text about this page, long enough to look like one. ".repeat(20) + "</p></body></html>"));
     get(site.listen(0, "127.0.0.1"));
-    Redis redis = RedisClients.create(vertx, engine.settings().redisUrl(), "bench");
+    Redis redis = RedisClients.create(vertx, engine.settings(), "bench");
     try {
       System.out.printf("machine: %d cores; embedded Redis, appendfsync always; ollama sandbox; pageConcurrency %d%n",
           Runtime.getRuntime().availableProcessors(), engine.settings().providers().pageConcurrency());

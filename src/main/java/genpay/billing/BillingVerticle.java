@@ -37,7 +37,7 @@ public final class BillingVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.create(vertx, settings.redisUrl(), "billing");
+    redis = RedisClients.create(vertx, settings, "billing");
     Clock clock = Clock.systemUTC();
     long timeout = settings.redisTimeoutMs();
     BillingStore store = new BillingStore(redis, timeout);

@@ -23,6 +23,7 @@ public record Settings(
     int port,
     String appUrl,
     String redisUrl,
+    RedisMode redisMode,
     int embeddedRedisPort,
     String dataDir,
     String redisAppendFsync,
@@ -93,7 +94,7 @@ public record Settings(
 
   /** The keys this engine reads; anything else in the file is reported, not silently ignored. */
   public static final List<String> KEYS = List.of(
-      "PORT", "APP_URL", "REDIS_URL", "EMBEDDED_REDIS_PORT", "DATA_DIR", "REDIS_APPENDFSYNC",
+      "PORT", "APP_URL", "REDIS_URL", "REDIS_MODE", "EMBEDDED_REDIS_PORT", "DATA_DIR", "REDIS_APPENDFSYNC",
       "REDIS_TIMEOUT_MS",
       "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_ID", "STRIPE_PUBLISHABLE_KEY", "PRICE_AMOUNT",
       "PRICE_CURRENCY", "SESSION_TTL_DAYS", "GENERATION_API_URL", "GENERATION_API_TOKEN",
@@ -120,9 +121,8 @@ public record Settings(
     String appUrl = source.text("APP_URL", "");
     appUrl = appUrl.isEmpty() ? (tls == null ? "http" : "https") + "://localhost:" + port : validUrl("APP_URL", appUrl);
     String redisUrl = source.text("REDIS_URL", "");
-    if (!redisUrl.isEmpty() && !redisUrl.matches("^rediss?://.+")) {
-      throw new ConfigException("REDIS_URL", "must look like redis://host:port");
-    }
+    RedisMode redisMode = RedisMode.parse(source.text("REDIS_MODE", "standalone"));
+    redisUrl = redisMode.validUrl(redisUrl);
     String secretKey = source.text("STRIPE_SECRET_KEY", "");
     boolean sandbox = secretKey.isEmpty();
     if (!sandbox && !secretKey.matches("^(sk|rk)_(test|live)_[A-Za-z0-9_]+$")) {
@@ -248,7 +248,7 @@ public record Settings(
       throw new ConfigException("DATA_DIR", "must name a directory");
     }
     return new Settings(
-        port, appUrl, redisUrl.isEmpty() ? null : redisUrl,
+        port, appUrl, redisUrl.isEmpty() ? null : redisUrl, redisMode,
         source.integer("EMBEDDED_REDIS_PORT", 0, 0, 65535), dataDir, fsync,
         source.integer("REDIS_TIMEOUT_MS", 3_000, 100, 60_000),
         sandbox ? null : secretKey, webhookSecrets, priceId, publishableKey,
@@ -384,7 +384,7 @@ public record Settings(
 
   /** The same settings with the Redis the engine actually uses (the embedded one's address, once it runs). */
   public Settings withRedisUrl(String url) {
-    return new Settings(port, appUrl, url, embeddedRedisPort, dataDir, redisAppendFsync, redisTimeoutMs,
+    return new Settings(port, appUrl, url, redisMode, embeddedRedisPort, dataDir, redisAppendFsync, redisTimeoutMs,
         stripeSecretKey, stripeWebhookSecrets, stripePriceId, stripePublishableKey, priceAmount, priceCurrency, sessionTtlDays,
         generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
@@ -397,7 +397,7 @@ public record Settings(
   /** Secrets are left out so that a settings object can be logged or printed safely. */
   @Override
   public String toString() {
-    return "Settings[port=" + port + ", appUrl=" + appUrl + ", redis=" + (embeddedRedis() ? "embedded" : "external")
+    return "Settings[port=" + port + ", appUrl=" + appUrl + ", redis=" + (embeddedRedis() ? "embedded" : "external " + redisMode.wire())
         + ", stripe=" + (stripeSandbox() ? "sandbox" : "live API") + ", provider="
         + (providerSandbox() ? "sandbox" : "external") + ", gemini=" + (geminiSandbox() ? "sandbox" : "external")
         + ", ollama=" + (ollamaSandbox() ? "sandbox" : ollamaUrl) + ", mail=" + (mailSandbox() ? "sandbox" : mailUrl)

@@ -29,7 +29,7 @@ public final class CreditsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.create(vertx, settings.redisUrl(), "credits");
+    redis = RedisClients.create(vertx, settings, "credits");
     CreditsRequests requests = new CreditsRequests(new Ledger(redis, Clock.systemUTC(), settings.redisTimeoutMs()),
         settings.credits());
     var bus = vertx.eventBus();

@@ -29,9 +29,9 @@ import java.util.Map;
 public final class Ledger {
 
   private static final String PRELUDE = "/lua/ledger_prelude.lua";
-  private static final LuaScript GRANT = LuaScript.fromResources(PRELUDE, "/lua/ledger_grant.lua");
-  private static final LuaScript SPEND = LuaScript.fromResources(PRELUDE, "/lua/ledger_spend.lua");
-  private static final LuaScript REFUND = LuaScript.fromResources(PRELUDE, "/lua/ledger_refund.lua");
+  private static final LuaScript GRANT = LuaScript.fromResources(PRELUDE, "/lua/ledger_grant.lua").critical();
+  private static final LuaScript SPEND = LuaScript.fromResources(PRELUDE, "/lua/ledger_spend.lua").critical();
+  private static final LuaScript REFUND = LuaScript.fromResources(PRELUDE, "/lua/ledger_refund.lua").critical();
   private static final LuaScript EXPIRE = LuaScript.fromResources(PRELUDE, "/lua/ledger_expire.lua");
   private static final LuaScript ENTRIES = LuaScript.fromResources("/lua/ledger_entries.lua");
   private static final LuaScript USAGE = LuaScript.fromResources("/lua/ledger_usage.lua");

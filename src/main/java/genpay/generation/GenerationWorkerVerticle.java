@@ -58,7 +58,7 @@ public final class GenerationWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.create(vertx, settings.redisUrl(), "generation");
+    redis = RedisClients.create(vertx, settings, "generation");
     queue = new JobQueue(redis, settings.redisTimeoutMs());
     provider = new ProviderClient(vertx, settings.effectiveProviderUrl(), settings.effectiveProviderToken(),
         settings.providerRequestTimeoutMs(), 6, new Backoff(500, 15_000), registry, settings.selfTrust());

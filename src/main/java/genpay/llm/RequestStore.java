@@ -25,7 +25,7 @@ public final class RequestStore {
   private static final LuaScript START = LuaScript.fromResources("/lua/request_start.lua");
   private static final LuaScript PROGRESS = LuaScript.fromResources("/lua/request_progress.lua");
   private static final LuaScript COMPLETE = LuaScript.fromResources("/lua/request_complete.lua");
-  private static final LuaScript FAIL = LuaScript.fromResources("/lua/request_fail.lua");
+  private static final LuaScript FAIL = LuaScript.fromResources("/lua/request_fail.lua").critical();
 
   /** A script's answer: what it did, and the request's hash afterwards (empty when it was missing). */
   public record Outcome(String outcome, Map<String, String> request) {

@@ -59,7 +59,7 @@ public final class RequestWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.create(vertx, settings.redisUrl(), "requests");
+    redis = RedisClients.create(vertx, settings, "requests");
     queue = new RequestQueue(redis, settings.redisTimeoutMs());
     pages = pageSource.apply(vertx);
     ProvidersConfig providers = settings.providers();

@@ -41,7 +41,7 @@ public final class MailVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.create(vertx, settings.redisUrl(), "mail");
+    redis = RedisClients.create(vertx, settings, "mail");
     transport = settings.mailSandbox()
         ? new SandboxMailbox(redis, Clock.systemUTC(), settings.redisTimeoutMs())
         : new SmtpTransport(vertx, settings.mailUrl(), settings.mailFrom(), settings.mailDomain(),

@@ -26,7 +26,7 @@ public final class CreditPurchaseVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.create(vertx, settings.redisUrl(), "purchases");
+    redis = RedisClients.create(vertx, settings, "purchases");
     CreditPurchases purchases = new CreditPurchases(vertx.eventBus(),
         new PendingPurchases(redis, settings.redisTimeoutMs()), new MailOutbox(redis, settings.redisTimeoutMs()),
         settings.priceCurrency());

@@ -18,16 +18,28 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Lua script run with EVALSHA, falling back to EVAL when Redis does not know it yet
- * (first use, or after a restart flushed the script cache).
+ * (first use, a restart flushed the script cache, or a replica just promoted: each node has its own cache).
+ * A {@link #critical()} script is a write that must survive a failover: it waits for one replica (see
+ * {@link Durability}).
  */
 public final class LuaScript {
 
   private final String source;
   private final String sha1;
+  private final boolean critical;
 
-  private LuaScript(String source) {
+  private LuaScript(String source, boolean critical) {
     this.source = source;
     this.sha1 = sha1Hex(source);
+    this.critical = critical;
+  }
+
+  /**
+   * The same script as a critical write (a payment applied, a ledger entry, a refund owed): each run is followed
+   * by WAIT 1 on its connection when its master has a replica. It still succeeds when no replica answers in time.
+   */
+  public LuaScript critical() {
+    return new LuaScript(source, true);
   }
 
   /** Loads classpath resources and joins them in order, so scripts can share a prelude of helpers. */
@@ -43,20 +55,32 @@ public final class LuaScript {
         throw new UncheckedIOException(e);
       }
     }
-    return new LuaScript(source.toString());
+    return new LuaScript(source.toString(), false);
   }
 
   public Future<Response> run(Redis redis, List<String> keys, List<String> args) {
     return run(redis, keys, args, RedisClients.COMMAND_TIMEOUT_MS);
   }
 
-  /** Bounded by {@code timeoutMs}; a script that timed out may still run afterwards. */
+  /**
+   * Bounded by {@code timeoutMs} (a critical one's WAIT adds at most half that, up to a second); a script that
+   * timed out may still run afterwards.
+   */
   public Future<Response> run(Redis redis, List<String> keys, List<String> args, long timeoutMs) {
+    if (critical) {
+      return runConfirmed(redis, keys, args, timeoutMs).map(Durability.Written::response);
+    }
     return redis.send(request(Command.EVALSHA, sha1, keys, args))
         .recover(failure -> failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")
             ? redis.send(request(Command.EVAL, source, keys, args))
             : Future.failedFuture(failure))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs it as a critical write and says how many replicas acknowledged it. */
+  public Future<Durability.Written> runConfirmed(Redis redis, List<String> keys, List<String> args, long timeoutMs) {
+    return RedisClients.durability(redis).write(keys, request(Command.EVALSHA, sha1, keys, args),
+        request(Command.EVAL, source, keys, args), timeoutMs);
   }
 
   private static Request request(Command command, String script, List<String> keys, List<String> args) {

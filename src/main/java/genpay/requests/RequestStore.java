@@ -22,9 +22,9 @@ public final class RequestStore {
 
   private static final LuaScript CREATE = LuaScript.fromResources("/lua/request_create.lua");
   private static final LuaScript CHECKOUT = LuaScript.fromResources("/lua/request_checkout.lua");
-  private static final LuaScript PAID = LuaScript.fromResources("/lua/request_paid.lua");
-  private static final LuaScript REFUND_CLAIM = LuaScript.fromResources("/lua/request_refund_claim.lua");
-  private static final LuaScript REFUND_RECORD = LuaScript.fromResources("/lua/request_refund_record.lua");
+  private static final LuaScript PAID = LuaScript.fromResources("/lua/request_paid.lua").critical();
+  private static final LuaScript REFUND_CLAIM = LuaScript.fromResources("/lua/request_refund_claim.lua").critical();
+  private static final LuaScript REFUND_RECORD = LuaScript.fromResources("/lua/request_refund_record.lua").critical();
 
   /** What a script did, and the request's fields as it left them (empty when unknown). */
   public record Outcome(int code, Map<String, String> fields) {

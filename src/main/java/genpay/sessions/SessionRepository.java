@@ -22,14 +22,16 @@ public final class SessionRepository {
 
   private static final String PRELUDE = "/lua/snapshot.lua";
   private static final LuaScript CREATE = LuaScript.fromResources(PRELUDE, "/lua/session_create.lua");
-  private static final LuaScript CREDIT_ORDER = LuaScript.fromResources(PRELUDE, "/lua/session_credit_order.lua");
-  private static final LuaScript PAID = LuaScript.fromResources(PRELUDE, "/lua/session_paid.lua");
+  private static final LuaScript CREDIT_ORDER = LuaScript.fromResources(PRELUDE, "/lua/session_credit_order.lua").critical();
+  private static final LuaScript PAID = LuaScript.fromResources(PRELUDE, "/lua/session_paid.lua").critical();
   private static final LuaScript TRANSITION = LuaScript.fromResources(PRELUDE, "/lua/session_transition.lua");
   private static final LuaScript READ = LuaScript.fromResources(PRELUDE, "/lua/session_read.lua");
   private static final LuaScript FILE_UPDATE = LuaScript.fromResources(PRELUDE, "/lua/file_update.lua");
+  /** A file's end records the refund it owes when it failed: a critical write. */
+  private static final LuaScript FILE_END = FILE_UPDATE.critical();
   private static final LuaScript FILE_READ = LuaScript.fromResources("/lua/file_read.lua");
   private static final LuaScript REFUNDS_CLAIM = LuaScript.fromResources("/lua/refunds_claim.lua");
-  private static final LuaScript REFUND_RECORD = LuaScript.fromResources(PRELUDE, "/lua/refund_record.lua");
+  private static final LuaScript REFUND_RECORD = LuaScript.fromResources(PRELUDE, "/lua/refund_record.lua").critical();
 
   private final Redis redis;
   private final Clock clock;
@@ -137,7 +139,7 @@ public final class SessionRepository {
   /** A file moves forward at the provider; the session's version moves with it, and it ends with its last file. */
   public Future<ScriptResult> updateFile(FileUpdate update) {
     int progress = Math.max(0, Math.min(100, update.progress()));
-    return FILE_UPDATE.run(redis, List.of(RedisKeys.file(update.fileId()), RedisKeys.session(update.sessionId()),
+    return (update.status().terminal() ? FILE_END : FILE_UPDATE).run(redis, List.of(RedisKeys.file(update.fileId()), RedisKeys.session(update.sessionId()),
             RedisKeys.ACTIVE_FILES, RedisKeys.REFUNDS_OWED, RedisKeys.MAIL_OUTBOX),
             List.of(now(), update.status().wire(), String.valueOf(progress), update.url(), update.thumbnailUrl(),
                 update.error(), update.providerId()), timeoutMs)

@@ -40,7 +40,7 @@ public final class SessionStoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.create(vertx, settings.redisUrl(), "sessions");
+    redis = RedisClients.create(vertx, settings, "sessions");
     repository = new SessionRepository(redis, Clock.systemUTC(), settings.sessionTtlDays(), settings.redisTimeoutMs());
     var bus = vertx.eventBus();
     return Future.all(List.of(

@@ -27,7 +27,7 @@ public final class SitesVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.create(vertx, settings.redisUrl(), "sites");
+    redis = RedisClients.create(vertx, settings, "sites");
     fetcher = new GuardedFetcher(vertx, settings.allowPrivateSites());
     SiteCalculations calculations = new SiteCalculations(redis, settings.redisTimeoutMs(),
         new SitemapReader(fetcher), prices, settings.allowPrivateSites(), Clock.systemUTC());

@@ -53,7 +53,7 @@ public final class HttpVerticle extends VerticleBase {
     ProviderSandbox providerSandbox = null;
     if (settings.stripeSandbox() || settings.providerSandbox() || settings.mailSandbox() || settings.geminiSandbox()
         || settings.ollamaSandbox()) {
-      sandboxRedis = RedisClients.create(vertx, settings.redisUrl(), "sandboxes-" + instance);
+      sandboxRedis = RedisClients.create(vertx, settings, "sandboxes-" + instance);
     }
     CheckoutRateLimiter checkoutRateLimiter = checkoutRateLimiter(instance);
     if (settings.stripeSandbox()) {
@@ -66,7 +66,7 @@ public final class HttpVerticle extends VerticleBase {
         ? new LlmSandbox(sandboxRedis, settings) : null;
     SandboxMailbox mailbox = settings.mailSandbox()
         ? new SandboxMailbox(sandboxRedis, Clock.systemUTC(), settings.redisTimeoutMs()) : null;
-    accountsRedis = RedisClients.create(vertx, settings.redisUrl(), "accounts-" + instance);
+    accountsRedis = RedisClients.create(vertx, settings, "accounts-" + instance);
     AccountRoutes accounts = new AccountRoutes(settings, vertx.eventBus(), accountsRedis, Clock.systemUTC());
     StripeSandbox stripe = stripeSandbox;
     ProviderSandbox provider = providerSandbox;
@@ -94,7 +94,7 @@ public final class HttpVerticle extends VerticleBase {
     if (settings.checkoutRatePerMinute() == 0) {
       return CheckoutRateLimiter.unlimited();
     }
-    rateLimitRedis = RedisClients.create(vertx, settings.redisUrl(), "ratelimit-" + instance);
+    rateLimitRedis = RedisClients.create(vertx, settings, "ratelimit-" + instance);
     return CheckoutRateLimiter.perMinute(rateLimitRedis, settings.checkoutRatePerMinute(), Clock.systemUTC());
   }
 
