@@ -26,6 +26,8 @@ final class RequestsPerOrder {
     try (Browser browser = Browser.launch(vertx)) {
       for (int order = 0; order < orders; order++) {
         browser.go(origin + "/en/tool/veo3-video");
+        // The page restores the last order's prompt: clear it, or each order's prompt grows by the last one's.
+        browser.run("document.getElementById('prompt').value = '';");
         browser.type("#prompt", "Benchmark order " + order + ": a paper boat on a rainy street");
         browser.run("const q = document.getElementById('quantity'); q.value = arguments[0];"
             + "q.dispatchEvent(new Event('change'));", String.valueOf(videos));
@@ -35,9 +37,13 @@ final class RequestsPerOrder {
         try {
           playable = (JsonArray) browser.awaitScript(Browser.AWAIT_VIDEOS, videos);
         } catch (IllegalStateException timedOut) {
-          throw new IllegalStateException("order " + order + " did not finish: the page at " + browser.url()
-              + " says " + browser.run("return document.body.innerText.slice(0, 600);") + "\nengine log:\n"
-              + engine.logTail(30), timedOut);
+          String url = browser.url();
+          String sessionId = url.substring(url.lastIndexOf('/') + 1);
+          throw new IllegalStateException("order " + order + " did not finish: the page at " + url
+              + " says " + browser.run("return document.body.innerText.slice(0, 600);")
+              + "\nthe engine says: " + engine.get("/api/webhook-status/" + sessionId).body()
+              + "\nprovider calls: " + Prometheus.byLabels(engine.get("/metrics").body(), "genpay_provider_calls_total",
+              "operation", "status") + "\nengine log:\n" + engine.logTail(30), timedOut);
         }
         if (playable.size() != videos) {
           throw new IllegalStateException("order " + order + " ended with " + playable + " playable videos");

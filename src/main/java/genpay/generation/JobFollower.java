@@ -107,6 +107,7 @@ public final class JobFollower {
   }
 
   private void on(Followed followed, Event event) {
+    LOG.debug("file {}: event {} in {}", followed.job.fileId(), event.getClass().getSimpleName(), followed.flow.phase());
     if (!stopped) {
       perform(followed, followed.flow.on(event));
     }
@@ -114,6 +115,7 @@ public final class JobFollower {
 
   private void perform(Followed followed, List<Action> actions) {
     for (Action action : actions) {
+      LOG.debug("file {}: action {} after {} ms", followed.job.fileId(), action.kind(), action.delayMs());
       switch (action.kind()) {
         case READ_FILE -> later(action.delayMs(), () -> readFile(followed));
         case ARM_DEADLINE -> followed.deadlineTimer = vertx.setTimer(

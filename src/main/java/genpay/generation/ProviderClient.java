@@ -13,10 +13,13 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.net.TrustOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +29,9 @@ import java.util.function.Supplier;
 public final class ProviderClient {
 
   public static final String VEO3_CONFIG = "google-cloud/veo3-text2video";
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderClient.class);
+  /** How long a call may wait for a pooled connection or a TCP connect before the attempt counts as failed. */
+  private static final long CONNECT_TIMEOUT_MS = 5_000;
   /**
    * The provider config per file type. Only the video API is known (section 8); for images and audio the
    * request is the same shape with this config name, on generate-image / generate-audio.
@@ -59,7 +65,7 @@ public final class ProviderClient {
   public ProviderClient(Vertx vertx, String baseUrl, String token, long requestTimeoutMs, int maxAttempts,
                         Backoff backoff, MeterRegistry registry, TrustOptions selfTrust) {
     this.vertx = vertx;
-    WebClientOptions options = new WebClientOptions().setConnectTimeout((int) Math.min(requestTimeoutMs, 5_000))
+    WebClientOptions options = new WebClientOptions().setConnectTimeout((int) Math.min(requestTimeoutMs, CONNECT_TIMEOUT_MS))
         .setKeepAlive(true);
     if (selfTrust != null) {
       options.setTrustOptions(selfTrust);
@@ -127,9 +133,16 @@ public final class ProviderClient {
   private Future<JsonObject> withRetries(String operation, Supplier<HttpRequest<Buffer>> request, JsonObject body,
                                          int attempt) {
     HttpRequest<Buffer> call = request.get().bearerTokenAuthentication(token).timeout(requestTimeoutMs)
+        .connectTimeout(CONNECT_TIMEOUT_MS)
         .putHeader("Accept", "application/json");
-    Future<HttpResponse<Buffer>> sent = body == null ? call.send() : call.sendJsonObject(body);
+    // The request's own timeout starts only once it has a connection: a request still waiting for one from the
+    // pool was left waiting for good (a follow stalled 90 s in the orders bench), so bound the whole attempt too.
+    Future<HttpResponse<Buffer>> sent = (body == null ? call.send() : call.sendJsonObject(body))
+        .timeout(requestTimeoutMs + CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     return sent.transform(result -> {
+      if (result.failed()) {
+        LOG.info("provider {}: attempt {} got no answer ({})", operation, attempt, result.cause().toString());
+      }
       int status = result.succeeded() ? result.result().statusCode() : 0;
       count(operation, result.succeeded() ? String.valueOf(status) : "timeout");
       if (status >= 200 && status < 300) {
