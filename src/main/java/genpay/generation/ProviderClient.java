@@ -14,6 +14,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.net.TrustOptions;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
@@ -71,6 +72,8 @@ public final class ProviderClient {
     this.maxAttempts = maxAttempts;
     this.backoff = backoff;
     this.registry = registry;
+    // At zero from the start: a dashboard's retry rate has a series before the first retry.
+    List.of("start", "status").forEach(operation -> registry.counter("genpay.provider.retries", "operation", operation));
   }
 
   /** The VEO3 payload of DESIGN.md section 8. */
