@@ -7,6 +7,8 @@ import genpay.generation.GenerationWorkerVerticle;
 import genpay.llm.GuardedPageSource;
 import genpay.llm.RequestWorkerVerticle;
 import genpay.mail.MailVerticle;
+import genpay.metrics.OperatorGauges;
+import genpay.metrics.ProbeVerticle;
 import genpay.push.PushMetrics;
 import genpay.credits.CreditsVerticle;
 import genpay.purchases.CreditPurchaseVerticle;
@@ -94,6 +96,7 @@ public final class MainVerticle extends VerticleBase {
         .compose(id -> vertx.deployVerticle(() -> new RequestsVerticle(settings), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("requests: generation requests ready, failed paid ones refunded (retried every {} s)",
             settings.refundRetrySeconds()))
+        .compose(id -> vertx.deployVerticle(new ProbeVerticle(settings, new OperatorGauges(registry))))
         .compose(id -> vertx.deployVerticle(() -> new PushVerticle(registry, pushMetrics), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("push: one status.changed consumer on this node"))
         .compose(id -> vertx.deployVerticle(() -> new MailVerticle(settings, registry), new DeploymentOptions()))

@@ -68,6 +68,9 @@ public final class GenerationWorkerVerticle extends VerticleBase {
     consumer = "worker-" + ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     Gauge.builder("genpay.generation.in_flight", follower, JobFollower::inFlight)
         .description("Jobs this node follows now").register(registry);
+    // At zero from the start, so the first failures are a rise Prometheus can see.
+    List.of("completed", "failed", "timeout").forEach(outcome -> registry.counter("genpay.generations", "outcome",
+        outcome));
     running = true;
     long claimIdleMs = settings.workerClaimIdleSeconds() * 1000L;
     vertx.setPeriodic(Math.max(250, claimIdleMs / 3), id -> maintain(claimIdleMs));

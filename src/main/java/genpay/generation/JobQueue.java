@@ -175,6 +175,66 @@ public final class JobQueue {
         });
   }
 
+  /**
+   * What {@code stream} holds for the group: entries no worker has taken yet and entries taken but not
+   * acknowledged, each with the enqueue time of its oldest (a stream id starts with its milliseconds). Acknowledged
+   * entries are deleted, so the stream's length is the two together. A stream not made yet is empty.
+   */
+  public Future<QueueDepth> depth(String stream) {
+    return send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream), timeoutMs)
+        .recover(failure -> failure.getMessage() != null && failure.getMessage().startsWith("ERR no such key")
+            ? Future.succeededFuture(null) : Future.failedFuture(failure))
+        .compose(groups -> {
+          if (groups == null) {
+            return Future.succeededFuture(QueueDepth.EMPTY);
+          }
+          // No group yet (no worker ever ran): every entry waits.
+          String lastDelivered = "0-0";
+          for (int i = 0; i < groups.size(); i++) {
+            if (GROUP.equals(field(groups.get(i), "name"))) {
+              lastDelivered = field(groups.get(i), "last-delivered-id");
+            }
+          }
+          boolean grouped = groups.size() > 0;
+          return Future.all(
+                  send(Request.cmd(Command.XLEN).arg(stream), timeoutMs),
+                  grouped ? send(Request.cmd(Command.XPENDING).arg(stream).arg(GROUP), timeoutMs)
+                      .recover(failure -> isNoGroup(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure))
+                      : Future.succeededFuture(null),
+                  send(Request.cmd(Command.XRANGE).arg(stream).arg("(" + lastDelivered).arg("+").arg("COUNT").arg(1),
+                      timeoutMs))
+              .map(all -> {
+                long length = all.<Response>resultAt(0).toLong();
+                Response pending = all.resultAt(1);
+                long taken = pending == null ? 0 : pending.get(0).toLong();
+                Response firstWaiting = all.resultAt(2);
+                return new QueueDepth(Math.max(0, length - taken),
+                    firstWaiting == null || firstWaiting.size() == 0 ? -1 : idMillis(firstWaiting.get(0).get(0).toString()),
+                    taken, taken == 0 || pending.get(1) == null ? -1 : idMillis(pending.get(1).toString()));
+              });
+        });
+  }
+
+  /** A field of an XINFO answer: a map (RESP3) or a flat list of names and values (RESP2). */
+  private static String field(Response info, String name) {
+    if (info.isMap()) {
+      Response value = info.get(name);
+      return value == null ? null : value.toString();
+    }
+    for (int i = 0; i + 1 < info.size(); i += 2) {
+      if (name.equals(info.get(i).toString())) {
+        Response value = info.get(i + 1);
+        return value == null ? null : value.toString();
+      }
+    }
+    return null;
+  }
+
+  private static long idMillis(String entryId) {
+    int dash = entryId.indexOf('-');
+    return Long.parseLong(dash < 0 ? entryId : entryId.substring(0, dash));
+  }
+
   /** An XREADGROUP answer: per stream, as a map (RESP3) or as [name, entries] pairs (RESP2). */
   private static List<Job> readEntries(Response response) {
     List<Job> jobs = new ArrayList<>();

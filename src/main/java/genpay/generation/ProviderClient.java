@@ -16,6 +16,7 @@ import io.vertx.core.net.TrustOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
@@ -77,6 +78,8 @@ public final class ProviderClient {
     this.maxAttempts = maxAttempts;
     this.backoff = backoff;
     this.registry = registry;
+    // At zero from the start: a dashboard's retry rate has a series before the first retry.
+    List.of("start", "status").forEach(operation -> registry.counter("genpay.provider.retries", "operation", operation));
   }
 
   /** The VEO3 payload of DESIGN.md section 8. */

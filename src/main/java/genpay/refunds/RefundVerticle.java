@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static genpay.config.BusReplies.answering;
@@ -45,6 +46,8 @@ public final class RefundVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // At zero from the start, so the first refund refused or retried is a rise Prometheus can see.
+    List.of("issued", "refused", "retry").forEach(outcome -> registry.counter("genpay.refunds", "outcome", outcome));
     long leaseMs = settings.refundRetrySeconds() * 1000L;
     vertx.setPeriodic(Math.max(500, leaseMs / 2), id -> sweep(leaseMs));
     var bus = vertx.eventBus();

@@ -58,9 +58,16 @@ public final class StripeSandboxRoutes {
    * A refund, and charge.refunded once it is made. With the refund_timeout fault the refund is made and
    * neither its answer nor its webhook is sent: the caller sees a timeout, as when Stripe acted but the reply
    * was lost and its webhook is late; only asking again (with the same Idempotency-Key) tells what happened.
+   * With the refund_error fault it answers 500 and makes nothing.
    */
   private static void refund(RoutingContext ctx, StripeSandbox sandbox, SandboxWebhookSender sender,
                              StripeSandboxFaults faults) {
+    if (faults.rollRefundError()) {
+      LOG.warn("stripe sandbox: refund answered 500, not made (injected fault)");
+      api(call -> Future.<JsonObject>failedFuture(new SandboxError(500, "api_error", "injected_fault",
+          "An error occurred with our connection to Stripe (sandbox fault)."))).handle(ctx);
+      return;
+    }
     boolean holdAnswer = faults.rollRefundTimeout();
     api(call -> sandbox.refund(form(call), call.request().getHeader("Idempotency-Key")).map(refunded -> {
       JsonObject refund = refunded.refund();

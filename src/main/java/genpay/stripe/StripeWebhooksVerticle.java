@@ -50,6 +50,12 @@ public final class StripeWebhooksVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     sync = new SessionSync(vertx.eventBus());
+    // At zero from the start: Prometheus's increase() sees no rise in a series whose first sample is already 1.
+    meter("unverified", "rejected");
+    for (String type : List.of("checkout.session.completed", "checkout.session.async_payment_succeeded",
+        "checkout.session.async_payment_failed", "checkout.session.expired")) {
+      meter(type, "unavailable");
+    }
     var bus = vertx.eventBus();
     vertx.setPeriodic(settings.reconcileIntervalSeconds() * 1000L, id -> sweep());
     return Future.all(
@@ -296,7 +302,11 @@ public final class StripeWebhooksVerticle extends VerticleBase {
   }
 
   private void count(String type, String outcome) {
-    Counter.builder("genpay.webhooks").description("Stripe webhooks by event type and outcome")
-        .tag("type", type).tag("outcome", outcome).register(registry).increment();
+    meter(type, outcome).increment();
+  }
+
+  private Counter meter(String type, String outcome) {
+    return Counter.builder("genpay.webhooks").description("Stripe webhooks by event type and outcome")
+        .tag("type", type).tag("outcome", outcome).register(registry);
   }
 }
