@@ -55,7 +55,12 @@ public final class PushVerticle extends VerticleBase {
     }
     List<SseFrame> frames = new ArrayList<>(2);
     if (!sessionHubs.isEmpty()) {
-      frames.add(SseFrame.of(SseEvents.SESSION_EVENT, sessionId, change.getJsonObject("session"), metrics));
+      JsonObject session = change.getJsonObject("session");
+      String prompt = metrics.directory.prompt(sessionId);
+      if (prompt != null && !session.containsKey("prompt")) {
+        session.put("prompt", prompt); // this node's own copy of the change: the event is the REST answer
+      }
+      frames.add(SseFrame.of(SseEvents.SESSION_EVENT, sessionId, session, metrics));
     }
     if (!fileHubs.isEmpty()) {
       frames.add(SseFrame.of(SseEvents.FILE_EVENT, fileId, file, metrics));

@@ -19,6 +19,9 @@ final class Stream {
   /** Which of the hub's keep-alive ticks this stream's comment goes out on. */
   final int keepAliveSlot;
   private final HttpServerResponse response;
+  private final PushMetrics metrics;
+  /** A session stream's prompt, from its first snapshot, for a change encoded before the node knew it. */
+  private String prompt;
   private long lastVersion;
   private SseFrame waiting;
   private long queueFullSince;
@@ -26,11 +29,13 @@ final class Stream {
   private boolean started;
   private boolean closed;
 
-  Stream(String type, String id, HttpServerResponse response, long lastEventId, int keepAliveSlot) {
+  Stream(String type, String id, HttpServerResponse response, long lastEventId, int keepAliveSlot,
+         PushMetrics metrics) {
     this.type = type;
     this.id = id;
     this.keepAliveSlot = keepAliveSlot;
     this.response = response;
+    this.metrics = metrics;
     this.lastVersion = lastEventId;
     response.drainHandler(drained -> {
       queueFullSince = 0;
@@ -110,6 +115,9 @@ final class Stream {
     }
     long version = frame.version;
     if (version > lastVersion) {
+      if (started && frame.lacksPrompt() && prompt != null) {
+        frame = frame.withPrompt(prompt, metrics);
+      }
       if (!started || response.writeQueueFull()) {
         if (waiting == null || waiting.version < version) {
           waiting = frame;
@@ -127,6 +135,10 @@ final class Stream {
       response.end();
     }
     return closed;
+  }
+
+  void prompt(String prompt) {
+    this.prompt = prompt;
   }
 
   void keepAlive() {

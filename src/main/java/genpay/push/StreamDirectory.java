@@ -17,6 +17,8 @@ final class StreamDirectory {
   private final Map<String, List<StreamHub>> sessions = new ConcurrentHashMap<>();
   private final Map<String, List<StreamHub>> files = new ConcurrentHashMap<>();
   private final Map<String, List<StreamHub>> requests = new ConcurrentHashMap<>();
+  /** The prompt of each watched order, from its first snapshot here: it never changes, and changes leave it out. */
+  private final Map<String, String> prompts = new ConcurrentHashMap<>();
 
   /** The hubs holding streams of this id; an unmodifiable list, never null. */
   List<StreamHub> hubs(String type, String id) {
@@ -34,11 +36,25 @@ final class StreamDirectory {
 
   /** {@code hub}'s last stream of this id has gone. */
   void remove(String type, String id, StreamHub hub) {
-    map(type).computeIfPresent(id, (key, hubs) -> {
+    List<StreamHub> left = map(type).computeIfPresent(id, (key, hubs) -> {
       List<StreamHub> fewer = new ArrayList<>(hubs);
       fewer.remove(hub);
       return fewer.isEmpty() ? null : List.copyOf(fewer);
     });
+    if (left == null && SseEvents.SESSION_EVENT.equals(type)) {
+      prompts.remove(id);
+    }
+  }
+
+  void rememberPrompt(String sessionId, String prompt) {
+    if (prompt != null && sessions.containsKey(sessionId)) {
+      prompts.put(sessionId, prompt);
+    }
+  }
+
+  /** The order's prompt, or null when no snapshot of it has been read here yet. */
+  String prompt(String sessionId) {
+    return prompts.get(sessionId);
   }
 
   private Map<String, List<StreamHub>> map(String type) {

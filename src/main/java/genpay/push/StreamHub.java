@@ -58,7 +58,7 @@ public final class StreamHub {
 
   Stream open(String type, String id, HttpServerRequest request, long lastEventId) {
     HttpServerResponse response = request.response();
-    Stream stream = new Stream(type, id, response, lastEventId, (int) (opened++ % KEEP_ALIVE_SLOTS));
+    Stream stream = new Stream(type, id, response, lastEventId, (int) (opened++ % KEEP_ALIVE_SLOTS), metrics);
     index(type).computeIfAbsent(id, key -> {
       metrics.directory.add(type, id, this);
       return new ArrayList<>();
@@ -70,6 +70,11 @@ public final class StreamHub {
 
   /** A stream's first event, the snapshot as read on connect: encoded for this one stream. */
   SseFrame first(Stream stream, JsonObject snapshot) {
+    if (SseEvents.SESSION_EVENT.equals(stream.type)) {
+      String prompt = snapshot.getString("prompt");
+      stream.prompt(prompt);
+      metrics.directory.rememberPrompt(stream.id, prompt);
+    }
     return SseFrame.of(stream.type, stream.id, snapshot, metrics);
   }
 
