@@ -38,7 +38,7 @@ public final class ProbeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.create(vertx, settings.redisUrl(), "probe");
+    redis = RedisClients.create(vertx, settings, "probe");
     queue = new JobQueue(redis, settings.redisTimeoutMs());
     vertx.setPeriodic(1, INTERVAL_MS, id -> probe());
     return Future.succeededFuture();
