@@ -1,5 +1,6 @@
 package genpay;
 
+import genpay.accounts.AccountStore;
 import genpay.redis.Shards;
 import genpay.sessions.RedisKeys;
 import io.vertx.redis.client.Command;
@@ -25,7 +26,7 @@ public final class TestKeys {
   }
 
   public static String account(String accountId) {
-    return "account:" + tag(accountId) + ":" + accountId;
+    return AccountStore.accountKey(SHARDS, accountId);
   }
 
   /** A file of the order {@code sessionId}: under the order's tag. */

@@ -40,8 +40,8 @@ public final class BillingVerticle extends VerticleBase {
     redis = RedisClients.create(vertx, settings.redisUrl(), "billing");
     Clock clock = Clock.systemUTC();
     long timeout = settings.redisTimeoutMs();
-    BillingStore store = new BillingStore(redis, timeout);
-    AccountStore accounts = new AccountStore(redis, clock, timeout);
+    BillingStore store = new BillingStore(redis, settings.shards(), timeout);
+    AccountStore accounts = new AccountStore(redis, settings.shards(), clock, timeout);
     PlanPrices prices = new PlanPrices(settings.credits(), settings.stripeSandbox());
     SubscriptionSync sync = new SubscriptionSync(vertx.eventBus(), store, accounts,
         new MailOutbox(redis, settings.shards(), timeout), prices, settings.credits(), clock);
