@@ -1,5 +1,6 @@
 package genpay.refunds;
 
+import genpay.TestKeys;
 import genpay.TestEngine;
 import genpay.config.Addresses;
 import io.vertx.core.Future;
@@ -79,7 +80,7 @@ class RefundAndMailDrillTest {
         }
         refundedOnOrders += session.getJsonObject("refunded") == null ? 0
             : session.getJsonObject("refunded").getLong("amount");
-        String paymentIntent = await(genpay.redis.send(Request.cmd(Command.HGET).arg("session:" + sessionId)
+        String paymentIntent = await(genpay.redis.send(Request.cmd(Command.HGET).arg(TestKeys.session(sessionId))
             .arg("paymentIntent"))).toString();
         refundedAtStripe += await(genpay.redis.send(Request.cmd(Command.HGET).arg("sandbox:stripe:pi:" + paymentIntent)
             .arg("refunded"))).toLong();
