@@ -263,7 +263,7 @@ public final class TestEngine implements AutoCloseable {
 
   /** How many times the provider sandbox started a job for this idempotency key (the file id). */
   public long providerStarts(String fileId) {
-    var count = await(redis.send(Request.cmd(Command.GET).arg("sandbox:provider:starts:" + fileId)));
+    var count = await(redis.send(Request.cmd(Command.GET).arg(genpay.generation.ProviderSandbox.startsKey(fileId))));
     return count == null ? 0 : count.toLong();
   }
 

@@ -29,6 +29,11 @@ public final class TestKeys {
     return AccountStore.accountKey(SHARDS, accountId);
   }
 
+  /** A key of the Stripe sandbox: {@code sandbox:stripe:<kind>:{sN}:<id>}, the tag of the id's shard. */
+  public static String stripeSandbox(String kind, String id) {
+    return "sandbox:stripe:" + kind + ":" + tag(id) + ":" + id;
+  }
+
   /** A file of the order {@code sessionId}: under the order's tag. */
   public static String file(String sessionId, String fileId) {
     return RedisKeys.file(tag(sessionId), fileId);

@@ -2,6 +2,7 @@ package genpay.redis;
 
 import genpay.config.Addresses;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -78,6 +79,8 @@ public final class StreamConsumer {
   private final long[] signals;
   private final Map<String, String> claimCursors = new HashMap<>();
   private MessageConsumer<JsonObject> signalConsumer;
+  /** The first start-up pass (groups made, own pending entries read) has ended, well or not. */
+  private final Promise<Void> started = Promise.promise();
   private long fallbackTimer = -1;
   private long maintainTimer = -1;
   private long lastPrune;
@@ -115,7 +118,10 @@ public final class StreamConsumer {
     return consumer;
   }
 
-  /** Starts reading; does not wait for Redis (the loop keeps trying until it can). */
+  /**
+   * Starts reading. Completes once the first pass over every stream ended (groups made, this consumer's pending
+   * entries read), or failed: a Redis that is down does not hold the start up, the loop keeps trying.
+   */
   public Future<Void> start() {
     running = true;
     lastPrune = System.currentTimeMillis();
@@ -132,7 +138,7 @@ public final class StreamConsumer {
     });
     maintainTimer = vertx.setPeriodic(Math.max(250, options.claimIdleMs() / 3), id -> maintain());
     ensureGroupsThenRead();
-    return signalConsumer.completion();
+    return signalConsumer.completion().compose(v -> started.future());
   }
 
   public Future<Void> stop() {
@@ -167,6 +173,7 @@ public final class StreamConsumer {
     queue.ensureGroups(allStreams)
         .onSuccess(v -> readLoop())
         .onFailure(failure -> {
+          started.tryComplete();
           LOG.warn("{}: queue not ready ({}), retrying", options.queue(), failure.getMessage());
           vertx.setTimer(RETRY_MS, id -> ensureGroupsThenRead());
         });
@@ -239,6 +246,7 @@ public final class StreamConsumer {
     }
     if (streamIndex >= allStreams.size()) {
       ownPendingUnread = false;
+      started.tryComplete();
       readLoop();
       return;
     }
@@ -258,6 +266,7 @@ public final class StreamConsumer {
     if (!running) {
       return;
     }
+    started.tryComplete();
     // A read that timed out may still have been served: its entries are this consumer's now.
     ownPendingUnread = true;
     due.set(0, shards.count());

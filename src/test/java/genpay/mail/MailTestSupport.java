@@ -63,7 +63,7 @@ final class MailTestSupport {
    */
   static void paid(TestEngine genpay, String sessionId, String email) {
     genpay.clickOnCheckoutPage(sessionId, "paid");
-    String paymentIntent = await(genpay.redis.send(Request.cmd(Command.HGET).arg("sandbox:stripe:cs:" + sessionId)
+    String paymentIntent = await(genpay.redis.send(Request.cmd(Command.HGET).arg(TestKeys.stripeSandbox("cs", sessionId))
         .arg("payment_intent"))).toString();
     JsonObject event = new JsonObject()
         .put("id", "evt_test_mail" + System.nanoTime() + "x" + SEQUENCE.incrementAndGet())

@@ -82,11 +82,11 @@ class RefundAndMailDrillTest {
             : session.getJsonObject("refunded").getLong("amount");
         String paymentIntent = await(genpay.redis.send(Request.cmd(Command.HGET).arg(TestKeys.session(sessionId))
             .arg("paymentIntent"))).toString();
-        refundedAtStripe += await(genpay.redis.send(Request.cmd(Command.HGET).arg("sandbox:stripe:pi:" + paymentIntent)
+        refundedAtStripe += await(genpay.redis.send(Request.cmd(Command.HGET).arg(TestKeys.stripeSandbox("pi", paymentIntent))
             .arg("refunded"))).toLong();
         for (Response refundId : await(genpay.redis.send(Request.cmd(Command.LRANGE)
-            .arg("sandbox:stripe:refunds:" + paymentIntent).arg(0).arg(-1)))) {
-          String metadata = await(genpay.redis.send(Request.cmd(Command.HGET).arg("sandbox:stripe:re:" + refundId)
+            .arg(TestKeys.stripeSandbox("refunds", paymentIntent)).arg(0).arg(-1)))) {
+          String metadata = await(genpay.redis.send(Request.cmd(Command.HGET).arg(TestKeys.stripeSandbox("re", refundId.toString()))
               .arg("metadata"))).toString();
           stripeRefundFiles.add(new JsonObject(metadata).getString("file_id"));
         }

@@ -76,7 +76,7 @@ class RefundTest {
           .forEach(file -> assertNull(file.getJsonObject("refund")));
       String paymentIntent = field(genpay.redis, TestKeys.session(sessionId), "paymentIntent");
       assertEquals(List.of(refund.getString("id")), sandboxRefunds(genpay.redis, paymentIntent));
-      assertEquals("500", field(genpay.redis, "sandbox:stripe:pi:" + paymentIntent, "refunded"));
+      assertEquals("500", field(genpay.redis, TestKeys.stripeSandbox("pi", paymentIntent), "refunded"));
 
       // Stripe repeats its word, and says it again later: nothing moves.
       long version = session.getLong("version");
@@ -188,7 +188,7 @@ class RefundTest {
   }
 
   private static List<String> sandboxRefunds(Redis redis, String paymentIntent) {
-    return await(redis.send(Request.cmd(Command.LRANGE).arg("sandbox:stripe:refunds:" + paymentIntent).arg(0).arg(-1)))
+    return await(redis.send(Request.cmd(Command.LRANGE).arg(TestKeys.stripeSandbox("refunds", paymentIntent)).arg(0).arg(-1)))
         .stream().map(Response::toString).toList();
   }
 }

@@ -78,7 +78,7 @@ class GenerationRequestRefundTest {
 
     String paymentIntent = field(genpay, id, "paymentIntent");
     assertEquals(1, sandboxRefunds(genpay, paymentIntent), "one refund");
-    assertEquals(50, await(genpay.redis.send(Request.cmd(Command.HGET).arg("sandbox:stripe:pi:" + paymentIntent)
+    assertEquals(50, await(genpay.redis.send(Request.cmd(Command.HGET).arg(TestKeys.stripeSandbox("pi", paymentIntent))
         .arg("refunded"))).toLong(), "refunded whole");
 
     // The sweep looks again: nothing more to refund, and the request leaves its watch.

@@ -88,7 +88,7 @@ final class RequestTestSupport {
 
   /** Refunds the sandbox made against a payment intent. */
   static long sandboxRefunds(TestEngine genpay, String paymentIntent) {
-    return await(genpay.redis.send(Request.cmd(Command.LLEN).arg("sandbox:stripe:refunds:" + paymentIntent))).toLong();
+    return await(genpay.redis.send(Request.cmd(Command.LLEN).arg(TestKeys.stripeSandbox("refunds", paymentIntent)))).toLong();
   }
 
   static String field(TestEngine genpay, String id, String name) {
