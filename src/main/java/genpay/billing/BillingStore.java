@@ -40,7 +40,7 @@ public final class BillingStore {
   }
 
   /** The subscribed accounts of one shard, scored by their last sync: what the sweep walks. */
-  static String subscribed(String tag) {
+  public static String subscribed(String tag) {
     return "billing:subscribed:" + tag;
   }
 

@@ -19,6 +19,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Lua script run with EVALSHA, falling back to EVAL when Redis does not know it yet
  * (first use, or after a restart flushed the script cache).
+ *
+ * <p>The rule of every script, so it runs on a Redis Cluster (DESIGN.md section 18): it touches only keys of one
+ * hash tag. It declares in KEYS every key it is given, all carrying the same tag ({@code {s17}}, see
+ * {@link Shards}), and any key it builds itself it builds from the tag of a key in KEYS (snapshot.lua's
+ * {@code tag_of}); a script of one key may use an untagged key. {@link #run} refuses KEYS of different tags at
+ * once, whatever Redis is behind it, so the rule is checked by every test, not only on a cluster.
  */
 public final class LuaScript {
 
@@ -52,11 +58,31 @@ public final class LuaScript {
 
   /** Bounded by {@code timeoutMs}; a script that timed out may still run afterwards. */
   public Future<Response> run(Redis redis, List<String> keys, List<String> args, long timeoutMs) {
+    String mixed = mixedTags(keys);
+    if (mixed != null) {
+      return Future.failedFuture(new IllegalArgumentException("CROSSSLOT: one script, keys of different hash tags: "
+          + mixed));
+    }
     return redis.send(request(Command.EVALSHA, sha1, keys, args))
         .recover(failure -> failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")
             ? redis.send(request(Command.EVAL, source, keys, args))
             : Future.failedFuture(failure))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Null when the keys may go to one script: one key, or all of one tag; else the first two that differ. */
+  static String mixedTags(List<String> keys) {
+    if (keys.size() < 2) {
+      return null;
+    }
+    String first = Shards.tagIn(keys.get(0));
+    for (String key : keys) {
+      String tag = Shards.tagIn(key);
+      if (tag == null || !tag.equals(first)) {
+        return keys.get(0) + ", " + key;
+      }
+    }
+    return null;
   }
 
   private static Request request(Command command, String script, List<String> keys, List<String> args) {
