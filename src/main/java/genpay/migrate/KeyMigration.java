@@ -52,6 +52,7 @@ public final class KeyMigration {
   private static final Pattern API_KEY = Pattern.compile("^apikey:([0-9a-f]{64})$");
   private static final Pattern LEDGER = Pattern.compile("^ledger:\\{([^}]+)}(:state|:buckets|:live|:applied|:spends)?$");
   private static final Pattern USAGE = Pattern.compile("^usage:\\{([^}]+)}:(\\d{4}-\\d{2}-\\d{2})$");
+  private static final Pattern CALCULATION = Pattern.compile("^calculation:([^{].*?)(:urls)?$");
   private static final Pattern BILLING = Pattern.compile("^billing:\\{([^}]+)}$");
   private static final Pattern SHARD_TAG = Pattern.compile("^s\\d+$");
   private static final String LEGACY_JOBS = "jobs:generation";
@@ -216,6 +217,9 @@ public final class KeyMigration {
       rename(key, LedgerKeys.usage(shards, m.group(1), LocalDate.parse(m.group(2))), "ledgers");
     } else if ((m = BILLING.matcher(key)).matches() && !SHARD_TAG.matcher(m.group(1)).matches()) {
       rename(key, BillingStore.key(shards, m.group(1)), "billing");
+    } else if ((m = CALCULATION.matcher(key)).matches() && !key.contains(":urls:")) {
+      rename(key, m.group(2) == null ? RequestKeys.calculation(m.group(1)) : RequestKeys.calculationUrls(m.group(1)),
+          "calculations");
     } else if (key.startsWith("stripe:event:") && !key.startsWith("stripe:event:{")) {
       eventMarks++;
     }

@@ -47,8 +47,13 @@ public final class RequestKeys {
     return "genreq:paid:" + tag;
   }
 
-  /** The URLs of a site's calculation, in sitemap order (genpay.sites writes them; only single-key commands read it). */
+  /** A site's calculation: the hostname is its hash tag, so its hash and its URL list change in one transaction. */
+  public static String calculation(String hostname) {
+    return "calculation:{" + hostname + "}";
+  }
+
+  /** The URLs of a site's calculation, in sitemap order (genpay.sites writes them). */
   public static String calculationUrls(String hostname) {
-    return "calculation:" + hostname + ":urls";
+    return calculation(hostname) + ":urls";
   }
 }

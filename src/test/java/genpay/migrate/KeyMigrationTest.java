@@ -10,6 +10,7 @@ import genpay.credits.Ledger;
 import genpay.credits.LedgerKeys;
 import genpay.redis.EmbeddedRedis;
 import genpay.redis.RedisClients;
+import genpay.requests.RequestKeys;
 import genpay.sessions.RedisKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -110,6 +111,9 @@ class KeyMigrationTest {
         assertEquals(1, call(legacy, Request.cmd(Command.ZCARD).arg(RedisKeys.pendingSessions(TestKeys.tag(PENDING))))
             .toLong());
         assertTrue(exists(legacy, LedgerKeys.stream(TestKeys.SHARDS, ACCOUNT)));
+        assertTrue(exists(legacy, RequestKeys.calculation("localhost:8080")));
+        assertEquals(1, call(legacy, Request.cmd(Command.LLEN).arg(RequestKeys.calculationUrls("localhost:8080")))
+            .toLong());
         assertTrue(exists(legacy, "mail:sent:" + doneTag + ":order-ended:" + DONE));
         String creditTag = TestKeys.tag(CREDIT_ORDER);
         assertEquals(RedisKeys.generationJobsPriority(creditTag), call(legacy, Request.cmd(Command.HGET)
@@ -166,6 +170,8 @@ class KeyMigrationTest {
     call(redis, file(secondFile, DONE, 2, "completed", now));
     call(redis, Request.cmd(Command.SET).arg("mail:sent:order-ended:" + DONE).arg(now));
     call(redis, Request.cmd(Command.SET).arg("stripe:event:evt_legacy").arg("1"));
+    call(redis, Request.cmd(Command.HSET).arg("calculation:localhost:8080").arg("urlCount").arg(1));
+    call(redis, Request.cmd(Command.RPUSH).arg("calculation:localhost:8080:urls").arg("http://localhost:8080/"));
     // A paid card order whose job a worker of the stopped engine had taken.
     call(redis, order(RUNNING, "processing", List.of(runningFile), now));
     call(redis, file(runningFile, RUNNING, 1, "pending", now));
