@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -234,9 +235,15 @@ public final class SessionRepository {
     return shards;
   }
 
-  /** A file id of {@code shard}: the order's files share its tag, so one script reaches them all. */
+  /**
+   * A file id of {@code shard}: the order's files share its tag, so one script reaches them all. One secure random
+   * UUID per file, whose low 24 bits alone are drawn again until it falls in the shard (a paid webhook mints ten).
+   */
   private String newFileId(int shard) {
-    return shards.mint(shard, () -> UUID.randomUUID().toString());
+    UUID base = UUID.randomUUID();
+    long high = base.getMostSignificantBits();
+    long low = base.getLeastSignificantBits() & ~0xFFFFFFL;
+    return shards.mint(shard, () -> new UUID(high, low | ThreadLocalRandom.current().nextInt(1 << 24)).toString());
   }
 
   /** Ids of a shard's sessions still pending that were created before {@code createdBeforeMillis}, oldest first, paged. */

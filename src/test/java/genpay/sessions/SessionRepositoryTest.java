@@ -105,6 +105,9 @@ class SessionRepositoryTest {
           assertEquals("processing", read.session().getString("status"));
           assertEquals(2L, read.session().getLong("version"));
           assertEquals(3, read.session().getJsonArray("files").size());
+          read.session().getJsonArray("files").forEach(file -> assertEquals(TestKeys.SHARDS.of(order.sessionId()),
+              TestKeys.SHARDS.of(((io.vertx.core.json.JsonObject) file).getString("id")),
+              "files are minted in their order's shard"));
           assertEquals(read.session().getJsonArray("files").getJsonObject(0).getString("id"),
               read.session().getString("fileId"));
         });
