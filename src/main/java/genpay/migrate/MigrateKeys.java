@@ -4,8 +4,8 @@ import genpay.config.ConfigException;
 import genpay.config.ConfigLoader;
 import genpay.config.Settings;
 import genpay.redis.EmbeddedRedis;
+import genpay.redis.RedisClients;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 
 import java.nio.file.Path;
@@ -61,7 +61,8 @@ public final class MigrateKeys {
   }
 
   static int migrate(Vertx vertx, String url, Settings settings, boolean dryRun, boolean force) {
-    RedisConnection connection = await(Redis.createClient(vertx, url).connect());
+    // One connection: CLIENT LIST is told apart from it by its id.
+    RedisConnection connection = await(RedisClients.create(vertx, url, "migrate-keys").connect());
     try {
       List<String> others = KeyMigration.otherClients(connection);
       if (!others.isEmpty() && !force) {
