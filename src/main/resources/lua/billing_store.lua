@@ -1,5 +1,5 @@
 -- Stores what a retrieve of a subscription said (genpay.billing.BillingStore), unless a newer retrieve already did.
--- KEYS[1] billing:{accountId}
+-- KEYS[1] billing:{sN}:{accountId}
 -- ARGV[1] syncedAt (ms: when the retrieve began)   ARGV[2] subscription id   ARGV[3] its created (s)
 -- ARGV[4] '1' when its status is over for good (canceled, incomplete_expired, unpaid)   ARGV[5] customer id or ''
 -- ARGV[6..] field, value, ... of the state

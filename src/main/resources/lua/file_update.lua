@@ -2,7 +2,8 @@
 -- never falls, a terminal file never changes. When the last file ends, the session ends with it.
 -- A card-paid file that ends failed or timed out owes its buyer that video's price: the refund is recorded
 -- here, with the end, and issued from refunds:owed; a credit order's file owes its share of credits the same way. A session that ends puts its e-mail in the outbox.
--- KEYS[1] file:{id}   KEYS[2] session:{id}   KEYS[3] files:active   KEYS[4] refunds:owed   KEYS[5] mail:outbox
+-- KEYS[1] file:{sN}:{id}   KEYS[2] session:{sN}:{id}   KEYS[3] files:active:{sN}   KEYS[4] refunds:owed:{sN}
+-- KEYS[5] mail:outbox:{sN}   (all of the order's shard)
 -- ARGV[1] now (ms)   ARGV[2] status   ARGV[3] progress 0-100   ARGV[4] url   ARGV[5] thumbnail url
 -- ARGV[6] error ('' for none)   ARGV[7] provider id ('' keeps the stored one)
 local rank = {pending = 0, in_progress = 1, completed = 2, failed = 2, timeout = 2}
@@ -50,7 +51,7 @@ if rank[ARGV[2]] == 2 and redis.call('HGET', KEYS[2], 'status') == 'processing' 
   local ids = cjson.decode(redis.call('HGET', KEYS[2], 'fileIds'))
   local ended, failed = 0, 0
   for _, file_id in ipairs(ids) do
-    local status = redis.call('HGET', 'file:' .. file_id, 'status')
+    local status = redis.call('HGET', file_key_in(tag_of(KEYS[2]), file_id), 'status')
     if rank[status] == 2 then
       ended = ended + 1
       if status ~= 'completed' then

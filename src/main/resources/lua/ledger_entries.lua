@@ -1,6 +1,6 @@
 -- One page of a ledger stream, newest first, filtered by type and a case-insensitive text search over
 -- description, source_id and model; the total counts every match. Read-only.
--- KEYS[1] ledger:{acc}   ARGV[1] entries to skip   ARGV[2] page size   ARGV[3] type ('' = any)
+-- KEYS[1] ledger:{sN}:{acc}   ARGV[1] entries to skip   ARGV[2] page size   ARGV[3] type ('' = any)
 -- ARGV[4] lower-case text ('' = any)
 local skip, limit, kind, q = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
 if kind == '' and q == '' then

@@ -1,8 +1,8 @@
--- Shared by every ledger write script (genpay.credits.Ledger). All keys of one account carry its id as a hash tag.
--- KEYS[1] ledger:{acc}:state (balance, seq)   KEYS[2] ledger:{acc}:buckets (id -> JSON)
--- KEYS[3] ledger:{acc}:live (ids of buckets holding credits, scored in spend order)
--- KEYS[4] ledger:{acc}:applied (type:source_id -> the result it gave)   KEYS[5] ledger:{acc} (the stream)
--- KEYS[6] ledger:{acc}:spends (spend source_id -> what it took from which bucket)   KEYS[7] usage:{acc}:{day}
+-- Shared by every ledger write script (genpay.credits.Ledger). All keys of one account carry its shard's hash tag.
+-- KEYS[1] ledger:{sN}:{acc}:state (balance, seq)   KEYS[2] ledger:{sN}:{acc}:buckets (id -> JSON)
+-- KEYS[3] ledger:{sN}:{acc}:live (ids of buckets holding credits, scored in spend order)
+-- KEYS[4] ledger:{sN}:{acc}:applied (type:source_id -> the result it gave)   KEYS[5] ledger:{sN}:{acc} (the stream)
+-- KEYS[6] ledger:{sN}:{acc}:spends (spend source_id -> what it took from which bucket)   KEYS[7] usage:{sN}:{acc}:{day}
 -- ARGV[1] now (ms). Amounts are integer hundredths of a credit.
 local now = tonumber(ARGV[1])
 -- Buckets that never expire sort after every expiring one (scores of those are their expiry times), oldest first.

@@ -1,6 +1,6 @@
 -- Remembers the Checkout Session that now carries a request's payment link, only in place of the one the caller
 -- found (compare-and-set): two callers that renewed an expired link at once keep one of them.
--- KEYS[1] genreq:{id}   ARGV[1] the session id the caller found ('' none)   ARGV[2] new session id   ARGV[3] its url
+-- KEYS[1] genreq:{sN}:{id}   ARGV[1] the session id the caller found ('' none)   ARGV[2] new session id   ARGV[3] its url
 -- Returns {1 stored | 0 not (paid meanwhile, or another session stored first) | -1 unknown, the fields}
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then

@@ -1,6 +1,7 @@
 -- A request's document is done: processing -> completed, the document stored beside it (same lifetime), the
 -- per-page lines dropped and the hostname free for a new request.
--- KEYS[1] genreq:{id}   KEYS[2] genreq:{id}:result   KEYS[3] genreq:{id}:lines   KEYS[4] genreq:open:{hostname}:{provider}
+-- KEYS[1] genreq:{sN}:{id}   KEYS[2] genreq:{sN}:{id}:result   KEYS[3] genreq:{sN}:{id}:lines
+-- KEYS[4] genreq:open:{sN}:{hostname}:{provider}   (the request's shard)
 -- ARGV[1] the document   ARGV[2] total   ARGV[3] now (ms)
 -- Returns {'completed', field, value, ...} or {<status>}
 local status = redis.call('HGET', KEYS[1], 'status')

@@ -1,12 +1,13 @@
 -- A new generation request, or the one still open for the same hostname and provider (then nothing changes).
 -- Free (amount 0): queued at once, its job added in the same script. Paid: awaiting_payment, without a session yet.
--- KEYS[1] genreq:open:{hostname}:{provider}   KEYS[2] genreq:{id}   KEYS[3] jobs:requests
+-- KEYS[1] genreq:open:{sN}:{hostname}:{provider}   KEYS[2] genreq:{sN}:{id}   KEYS[3] jobs:{sN}:requests
+-- (the id is minted in the shard of its hostname and provider: one tag; the open id's key is built with it)
 -- ARGV[1] id   ARGV[2] hostname   ARGV[3] provider   ARGV[4] amount (cents)   ARGV[5] currency   ARGV[6] URL count
 -- ARGV[7] now (ms)   ARGV[8] ttl (s)   ARGV[9] locale of the pages the buyer comes back to
 -- Returns {1 created | 0 open one found, its fields}
 local open = redis.call('GET', KEYS[1])
 if open then
-  local key = 'genreq:' .. open
+  local key = 'genreq:' .. string.match(KEYS[1], '{[^}]*}') .. ':' .. open
   local status = redis.call('HGET', key, 'status')
   if status == 'awaiting_payment' or status == 'queued' or status == 'processing' then
     return {0, redis.call('HGETALL', key)}

@@ -1,6 +1,6 @@
 -- A request that cannot be made: queued or processing -> failed with a reason. One that was paid for (an amount
 -- above 0 that reached queued) owes its refund from this same step, so no failure is ever left unrefunded.
--- KEYS[1] genreq:{id}   KEYS[2] genreq:{id}:lines   KEYS[3] genreq:open:{hostname}:{provider}
+-- KEYS[1] genreq:{sN}:{id}   KEYS[2] genreq:{sN}:{id}:lines   KEYS[3] genreq:open:{sN}:{hostname}:{provider}   (one shard)
 -- ARGV[1] the reason   ARGV[2] now (ms)
 -- Returns {'failed', field, value, ...} or {<status>}
 local status = redis.call('HGET', KEYS[1], 'status')

@@ -1,6 +1,6 @@
 -- Stripe says a request's Checkout Session is paid: awaiting_payment -> queued and its one job, all or nothing.
 -- Whoever comes later (the webhook, the next POST, a page's sync) finds it queued and changes nothing.
--- KEYS[1] genreq:{id}   KEYS[2] jobs:requests   KEYS[3] genreq:paid
+-- KEYS[1] genreq:{sN}:{id}   KEYS[2] jobs:{sN}:requests   KEYS[3] genreq:paid:{sN}
 -- ARGV[1] id   ARGV[2] session id   ARGV[3] payment intent   ARGV[4] amount paid (cents)   ARGV[5] currency
 -- ARGV[6] now (ms)
 -- Returns {1 queued now | 0 not awaiting payment | -1 unknown | -2 not what was asked for, the fields}

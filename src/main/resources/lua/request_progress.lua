@@ -1,5 +1,5 @@
 -- Progress of a request being processed; never backwards, never after it ended.
--- KEYS[1] genreq:{id}   ARGV[1] done   ARGV[2] total
+-- KEYS[1] genreq:{sN}:{id}   ARGV[1] done   ARGV[2] total
 -- Returns {'changed', field, value, ...} or {'unchanged'}
 if redis.call('HGET', KEYS[1], 'status') ~= 'processing'
     or tonumber(ARGV[1]) <= tonumber(redis.call('HGET', KEYS[1], 'done') or '0') then

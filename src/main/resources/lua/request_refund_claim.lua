@@ -1,7 +1,7 @@
 -- The refund sweep's look at one paid request: a completed one, or one whose refund is settled, leaves the watch;
 -- one still running goes to the back of it; a failed one owes its refund, which is leased to the caller.
 -- A failed paid request not yet marked owed is marked here, so no failure path can skip the refund.
--- KEYS[1] genreq:{id}   KEYS[2] genreq:paid   ARGV[1] id   ARGV[2] now (ms)   ARGV[3] lease (ms)
+-- KEYS[1] genreq:{sN}:{id}   KEYS[2] genreq:paid:{sN}   ARGV[1] id   ARGV[2] now (ms)   ARGV[3] lease (ms)
 -- Returns {0 nothing to do | 1 leased, changed (1 marked owed now), paymentIntent, amount, currency, attempt}
 local now = tonumber(ARGV[2])
 local status = redis.call('HGET', KEYS[1], 'status')

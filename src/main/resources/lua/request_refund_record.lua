@@ -1,5 +1,5 @@
 -- An owed refund settled: succeeded (Stripe made it) or failed (Stripe refused for good). Only from owed, once.
--- KEYS[1] genreq:{id}   KEYS[2] genreq:paid   ARGV[1] id   ARGV[2] succeeded|failed   ARGV[3] refund id
+-- KEYS[1] genreq:{sN}:{id}   KEYS[2] genreq:paid:{sN}   ARGV[1] id   ARGV[2] succeeded|failed   ARGV[3] refund id
 -- ARGV[4] why it failed ('' none)
 -- Returns {1 recorded | 0 not owed | -1 unknown, the fields}
 local refund = redis.call('HGET', KEYS[1], 'refund')

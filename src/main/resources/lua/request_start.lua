@@ -1,6 +1,6 @@
 -- A worker takes a generation request: queued -> processing, with its page count. A request already processing
 -- (a claimer resuming a dead worker's job) is answered as it is; any other state is left alone.
--- KEYS[1] genreq:{id}   ARGV[1] total pages   ARGV[2] now (ms)
+-- KEYS[1] genreq:{sN}:{id}   ARGV[1] total pages   ARGV[2] now (ms)
 -- Returns {outcome, field, value, ...}: outcome started | resumed | <status> | missing
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'missing'}

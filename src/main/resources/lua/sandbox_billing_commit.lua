@@ -1,7 +1,8 @@
 -- Stripe sandbox (billing): apply one change of several objects at once, or nothing. Each object is a hash
 -- {json, v}; a change names the version it was computed from, so two writers that read the same state never
 -- both apply (a period is renewed once, whoever advances the clock).
--- KEYS: every key the change touches.   ARGV[1]: JSON {checks: [...], writes: [...]}, keys as 1-based indexes:
+-- KEYS: every key the change touches, all of one tag (SandboxStore: a customer's objects share its shard).
+-- ARGV[1]: JSON {checks: [...], writes: [...]}, keys as 1-based indexes:
 --   checks: {k, v}          the object's version is v (0: it does not exist)
 --           {k, f, eq}      hash field f equals eq
 --           {k, absent}     the key does not exist

@@ -1,6 +1,7 @@
 -- Stripe sandbox: store a new Checkout Session and its Idempotency-Key in one step, so that a create whose
 -- answer was lost and is retried with the same key finds the session; the key never exists without it.
--- KEYS[1] sandbox:stripe:cs:{new id}   KEYS[2] sandbox:stripe:idempotency:{key} (absent without a key)
+-- KEYS[1] sandbox:stripe:cs:{sN}:{new id}   KEYS[2] sandbox:stripe:idempotency:{sN}:{key} (absent without a key)
+-- (the session is minted near its customer or key, whose claim is kept under the session's tag)
 -- ARGV[1] new session id   ARGV[2] the session's JSON body   ARGV[3] ttl (s)   ARGV[4] the request's fingerprint
 -- Returns {1, id} created; {0, id} the session an earlier request with this key created;
 -- {-1, id} the key was first used with other parameters.

@@ -1,6 +1,7 @@
 -- Stripe sandbox: move a Checkout Session out of 'open' once, whoever clicks or calls twice. A paid session
 -- gets its payment intent and charge, holding what was paid, for refunds to be checked against.
--- KEYS[1] sandbox:stripe:cs:{id}   KEYS[2] sandbox:stripe:pi:{payment intent id} (only when paid)
+-- KEYS[1] sandbox:stripe:cs:{sN}:{id}   KEYS[2] sandbox:stripe:pi:{sN}:{payment intent id} (only when paid; minted in
+-- the session's shard)
 -- ARGV[1] new status   ARGV[2] new payment_status   ARGV[3] payment intent id ('' for none)
 -- ARGV[4] the payer's e-mail ('' for none)   ARGV[5] charge id   ARGV[6] ttl (s)
 local status = redis.call('HGET', KEYS[1], 'status')

@@ -1,8 +1,10 @@
 -- Provider sandbox: start a job once per idempotency key, counting real starts, all in one step, so a
 -- caller killed mid-call leaves either nothing or a complete, counted job.
 -- The key is checked by ProviderSandbox.start before this runs (a refused request touches nothing).
--- KEYS[1] sandbox:provider:idem:{key}   KEYS[2] sandbox:provider:job:{new id}   KEYS[3] sandbox:provider:starts:{key}
--- KEYS[4] sandbox:provider:prompt:{name UUID of the prompt} (the starts of one prompt, for [sandbox:fail:N])
+-- Every key carries the tag of the idempotency key's shard (the job id is minted there):
+-- KEYS[1] sandbox:provider:idem:{sN}:{key}   KEYS[2] sandbox:provider:job:{sN}:{new id}
+-- KEYS[3] sandbox:provider:starts:{sN}:{key}   KEYS[4] sandbox:provider:prompt:{sN}:{name UUID of the prompt} (the
+-- starts of one prompt in that shard, for [sandbox:fail:N]: an order's files share its shard, so N counts its files)
 -- ARGV[1] new id   ARGV[2] now (ms)   ARGV[3] duration (ms)   ARGV[4] fate   ARGV[5] ttl (s)
 -- ARGV[6] N: the Nth start of this prompt fails (0 for none)   ARGV[7] the file type (video, image, audio)
 local existing = redis.call('GET', KEYS[1])

@@ -1,4 +1,4 @@
--- KEYS[1] session:{id}   KEYS[2] sessions:pending
+-- KEYS[1] session:{sN}:{id}   KEYS[2] sessions:pending:{sN}
 -- ARGV[1] session id   ARGV[2] now (ms)   ARGV[3] ttl (s)   ARGV[4..] field, value pairs of the order
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return snapshot(0, KEYS[1])

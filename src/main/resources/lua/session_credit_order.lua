@@ -2,7 +2,8 @@
 -- jobs, all or nothing. The jobs go to the stream the account's plan is served from; each file names it
 -- (jobStream), so a lost job is queued again there. Keyed by the order id: a repeat (the caller's earlier try landed after it gave up)
 -- changes nothing and answers the order as stored, so the caller may retry without a second order.
--- KEYS[1] session:{ord_id}   KEYS[2] jobs:generation or jobs:generation:priority   KEYS[3] files:active
+-- KEYS[1] session:{sN}:{ord_id}   KEYS[2] jobs:{sN}:generation or jobs:{sN}:generation:priority
+-- KEYS[3] files:active:{sN}   (file ids are minted in the order's shard: file:{sN}:{id})
 -- ARGV[1] order id   ARGV[2] now (ms)   ARGV[3] ttl (s)   ARGV[4] file type   ARGV[5] N
 -- ARGV[6..5+N] fresh file ids   ARGV[6+N..] field, value pairs of the order
 if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -13,7 +14,7 @@ local ids = {}
 for i = 1, count do
   local file_id = ARGV[5 + i]
   ids[i] = file_id
-  local file_key = 'file:' .. file_id
+  local file_key = file_key_in(tag_of(KEYS[1]), file_id)
   redis.call('HSET', file_key, 'id', file_id, 'sessionId', ARGV[1], 'index', tostring(i), 'type', ARGV[4],
              'status', 'pending', 'progress', '0', 'version', '1', 'error', '',
              'createdAt', ARGV[2], 'updatedAt', ARGV[2])

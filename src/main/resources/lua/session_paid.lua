@@ -1,10 +1,10 @@
 -- Payment confirmed: pending -> processing and the order's N generation jobs, all or nothing.
 -- Each file remembers its job's entry id, and joins files:active until it ends, so a job lost with its
 -- stream (deleted, or never delivered) is found and queued again.
--- KEYS[1] session:{id}   KEYS[2] sessions:pending   KEYS[3] jobs:generation   KEYS[4] files:active
--- ARGV[1] session id   ARGV[2] now (ms)   ARGV[3] ttl (s)   ARGV[4] stripe:event:{id} or ''
+-- KEYS[1] session:{sN}:{id}   KEYS[2] sessions:pending:{sN}   KEYS[3] jobs:{sN}:generation   KEYS[4] files:active:{sN}
+-- ARGV[1] session id   ARGV[2] now (ms)   ARGV[3] ttl (s)   ARGV[4] stripe:event:{sN}:{id} or ''
 -- ARGV[5] the buyer's e-mail ('' unknown)   ARGV[6] the payment intent ('' unknown: nothing to refund against)
--- ARGV[7..] fresh file ids, at least videoCount of them
+-- ARGV[7..] fresh file ids of the order's shard, at least videoCount of them
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return {-1}
@@ -27,7 +27,7 @@ local ids = {}
 for i = 1, count do
   local file_id = ARGV[6 + i]
   ids[i] = file_id
-  local file_key = 'file:' .. file_id
+  local file_key = file_key_in(tag_of(KEYS[1]), file_id)
   redis.call('HSET', file_key, 'id', file_id, 'sessionId', ARGV[1], 'index', tostring(i),
              'status', 'pending', 'progress', '0', 'version', '1', 'error', '',
              'createdAt', ARGV[2], 'updatedAt', ARGV[2])

@@ -1,4 +1,4 @@
--- KEYS[1] session:{id}
+-- KEYS[1] session:{sN}:{id}
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {-1}
 end

@@ -1,8 +1,8 @@
 -- A status change that carries no jobs (expired, payment failed). Not allowed from here: no-op.
--- KEYS[1] session:{id}   KEYS[2] sessions:pending
+-- KEYS[1] session:{sN}:{id}   KEYS[2] sessions:pending:{sN}
 -- ARGV[1] session id   ARGV[2] now (ms)   ARGV[3] allowed current statuses, space-separated
 -- ARGV[4] new status   ARGV[5] error shown to the user ('' for none)
--- ARGV[6] stripe:event:{id} or ''   ARGV[7] ttl (s) of the event marker
+-- ARGV[6] stripe:event:{sN}:{id} or ''   ARGV[7] ttl (s) of the event marker
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return {-1}

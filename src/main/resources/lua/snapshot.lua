@@ -1,11 +1,26 @@
 -- Shared by every session script: returns {outcome, session fields, file fields...} read inside the same
 -- script, so a snapshot is always one consistent version. outcome: 1 changed, 0 unchanged, 2 duplicate event.
+-- Keys a script builds carry the hash tag of a key it was given ({s17}: DESIGN.md section 18), so on a Redis
+-- Cluster they are in the same slot.
+local function tag_of(key)
+  return string.match(key, '{[^}]*}')
+end
+
+local function file_key_in(tag, file_id)
+  return 'file:' .. tag .. ':' .. file_id
+end
+
+local function session_key_in(tag, session_id)
+  return 'session:' .. tag .. ':' .. session_id
+end
+
 local function snapshot(outcome, session_key)
+  local tag = tag_of(session_key)
   local out = {outcome, redis.call('HGETALL', session_key)}
   local ids = redis.call('HGET', session_key, 'fileIds')
   if ids and ids ~= '[]' then
     for _, file_id in ipairs(cjson.decode(ids)) do
-      table.insert(out, redis.call('HGETALL', 'file:' .. file_id))
+      table.insert(out, redis.call('HGETALL', file_key_in(tag, file_id)))
     end
   end
   return out

@@ -2,7 +2,6 @@ package genpay;
 
 import genpay.config.Settings;
 import genpay.config.Addresses;
-import genpay.sessions.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -16,6 +15,7 @@ import io.vertx.redis.client.Command;
 import genpay.redis.RedisClients;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -228,25 +228,36 @@ public final class TestEngine implements AutoCloseable {
     });
   }
 
-  /** Jobs of the generation group not yet acknowledged. */
+  /** Jobs of the generation group not yet acknowledged, in every shard's streams. */
   public long pendingJobs() {
-    return await(redis.send(Request.cmd(Command.XPENDING).arg(RedisKeys.GENERATION_JOBS).arg("generation")))
-        .get(0).toLong();
+    long pending = 0;
+    for (String stream : TestKeys.allJobStreams()) {
+      // A stream no worker has created yet (NOGROUP) holds nothing pending.
+      Response summary = await(redis.send(Request.cmd(Command.XPENDING).arg(stream).arg("generation"))
+          .otherwise((Response) null));
+      pending += summary == null ? 0 : summary.get(0).toLong();
+    }
+    return pending;
   }
 
   /** Entries of this session still pending in the generation group (other orders' jobs aside). */
   public long pendingJobsOf(String sessionId) {
-    var pending = await(redis.send(Request.cmd(Command.XPENDING).arg(RedisKeys.GENERATION_JOBS).arg("generation")
-        .arg("-").arg("+").arg(10_000)));
     long count = 0;
-    for (var entry : pending) {
-      String id = entry.get(0).toString();
-      var range = await(redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.GENERATION_JOBS).arg(id).arg(id)));
-      for (var found : range) {
-        var fields = found.get(1);
-        for (int i = 0; i + 1 < fields.size(); i += 2) {
-          if ("sessionId".equals(fields.get(i).toString()) && sessionId.equals(fields.get(i + 1).toString())) {
-            count++;
+    for (String stream : List.of(TestKeys.jobs(sessionId), TestKeys.priorityJobs(sessionId))) {
+      var pending = await(redis.send(Request.cmd(Command.XPENDING).arg(stream).arg("generation")
+          .arg("-").arg("+").arg(10_000)).otherwise((Response) null));
+      if (pending == null) {
+        continue;
+      }
+      for (var entry : pending) {
+        String id = entry.get(0).toString();
+        var range = await(redis.send(Request.cmd(Command.XRANGE).arg(stream).arg(id).arg(id)));
+        for (var found : range) {
+          var fields = found.get(1);
+          for (int i = 0; i + 1 < fields.size(); i += 2) {
+            if ("sessionId".equals(fields.get(i).toString()) && sessionId.equals(fields.get(i + 1).toString())) {
+              count++;
+            }
           }
         }
       }
@@ -256,7 +267,7 @@ public final class TestEngine implements AutoCloseable {
 
   /** How many times the provider sandbox started a job for this idempotency key (the file id). */
   public long providerStarts(String fileId) {
-    var count = await(redis.send(Request.cmd(Command.GET).arg("sandbox:provider:starts:" + fileId)));
+    var count = await(redis.send(Request.cmd(Command.GET).arg(genpay.generation.ProviderSandbox.startsKey(fileId))));
     return count == null ? 0 : count.toLong();
   }
 

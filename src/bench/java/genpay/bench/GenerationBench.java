@@ -1,5 +1,6 @@
 package genpay.bench;
 
+import genpay.redis.Shards;
 import genpay.sessions.RedisKeys;
 import genpay.stripe.StripeSignature;
 import io.vertx.core.Future;
@@ -151,13 +152,22 @@ public class GenerationBench {
           }
         }
         long keys = get(redis.send(Request.cmd(Command.DBSIZE))).toLong();
-        long length = get(redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.GENERATION_JOBS))).toLong();
-        Response bytes = get(redis.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(RedisKeys.GENERATION_JOBS)));
-        Response groups = get(redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.GENERATION_JOBS))).toLong() == 0
-            ? null : get(redis.send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(RedisKeys.GENERATION_JOBS)
-                .arg("generation")));
-        return new RedisFigures(used, keys, length, bytes == null ? 0 : bytes.toLong(),
-            groups == null ? 0 : groups.size());
+        // Summed over every shard's normal stream; consumers: the most any one stream has.
+        long length = 0;
+        long bytes = 0;
+        long consumers = 0;
+        for (String tag : Shards.DEFAULT.tags()) {
+          String stream = RedisKeys.generationJobs(tag);
+          if (get(redis.send(Request.cmd(Command.EXISTS).arg(stream))).toLong() == 0) {
+            continue;
+          }
+          length += get(redis.send(Request.cmd(Command.XLEN).arg(stream))).toLong();
+          Response usage = get(redis.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(stream)));
+          bytes += usage == null ? 0 : usage.toLong();
+          consumers = Math.max(consumers, get(redis.send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(stream)
+              .arg("generation"))).size());
+        }
+        return new RedisFigures(used, keys, length, bytes, (int) consumers);
       } finally {
         redis.close();
       }

@@ -1,5 +1,6 @@
 package genpay.bench;
 
+import genpay.redis.Shards;
 import genpay.credits.EntryType;
 import genpay.credits.Ledger;
 import genpay.credits.LedgerKeys;
@@ -116,11 +117,11 @@ public class LedgerBench {
       get(io.vertx.core.Future.all(batch));
     }
     long after = usedMemory(redis);
-    long stream = get(redis.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(LedgerKeys.stream(account))
+    long stream = get(redis.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(LedgerKeys.stream(Shards.DEFAULT, account))
         .arg("SAMPLES").arg(0))).toLong();
-    long applied = get(redis.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(LedgerKeys.applied(account))
+    long applied = get(redis.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(LedgerKeys.applied(Shards.DEFAULT, account))
         .arg("SAMPLES").arg(0))).toLong();
-    long spendRecords = get(redis.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(LedgerKeys.spends(account))
+    long spendRecords = get(redis.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(LedgerKeys.spends(Shards.DEFAULT, account))
         .arg("SAMPLES").arg(0))).toLong();
     double per = 1000.0 / (entries + 1);
     System.out.printf("memory, %d entries of one account: stream ledger:{acc} %.0f KiB per 1000 entries; applied "

@@ -3,7 +3,11 @@ package genpay.bench;
 import genpay.Engine;
 import genpay.config.Addresses;
 import genpay.config.Settings;
+import genpay.redis.JobsQueued;
 import genpay.redis.RedisClients;
+import genpay.redis.Shards;
+import genpay.requests.RequestKeys;
+import genpay.sessions.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -15,7 +19,9 @@ import io.vertx.redis.client.Request;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,21 +86,29 @@ public class RequestsBench {
     long run = System.nanoTime();
     for (int r = 0; r < requests; r++) {
       String hostname = "localhost:" + sitePort + "-" + name.replace(' ', '-') + "-" + r;
-      Request list = Request.cmd(Command.RPUSH).arg("calculation:" + hostname + ":urls");
+      Request list = Request.cmd(Command.RPUSH).arg(RequestKeys.calculationUrls(hostname));
       for (int p = 0; p < pages; p++) {
         list.arg("http://127.0.0.1:" + sitePort + "/" + run + "/" + r + "/" + p);
       }
       get(redis.send(list));
-      waiting.add("greq_bench" + run + "r" + r);
+    }
+    // Request ids in the shard of their hostname, as the API mints them.
+    List<String> ids = new ArrayList<>();
+    for (int r = 0; r < requests; r++) {
+      String hostname = "localhost:" + sitePort + "-" + name.replace(' ', '-') + "-" + r;
+      ids.add(RequestKeys.newId(Shards.DEFAULT, hostname, "ollama"));
+      waiting.add(ids.get(r));
     }
     long start = System.nanoTime();
     for (int r = 0; r < requests; r++) {
-      String id = "greq_bench" + run + "r" + r;
+      String id = ids.get(r);
+      String tag = Shards.DEFAULT.tagOf(id);
       String hostname = "localhost:" + sitePort + "-" + name.replace(' ', '-') + "-" + r;
-      get(redis.send(Request.cmd(Command.HSET).arg("genreq:" + id).arg("id").arg(id).arg("hostname").arg(hostname)
+      get(redis.send(Request.cmd(Command.HSET).arg(RequestKeys.request(tag, id)).arg("id").arg(id).arg("hostname").arg(hostname)
           .arg("provider").arg("ollama").arg("status").arg("queued").arg("amount").arg(0).arg("currency").arg("eur")
           .arg("done").arg(0).arg("total").arg(pages).arg("version").arg(1).arg("refund").arg("none")));
-      get(redis.send(Request.cmd(Command.XADD).arg("jobs:requests").arg("*").arg("requestId").arg(id)));
+      get(redis.send(Request.cmd(Command.XADD).arg(RedisKeys.requestJobs(tag)).arg("*").arg("requestId").arg(id)));
+      vertx.eventBus().publish(Addresses.JOBS_QUEUED, JobsQueued.requests(Shards.DEFAULT.of(id)));
     }
     get(all.future(), 600);
     double seconds = (System.nanoTime() - start) / 1e9;

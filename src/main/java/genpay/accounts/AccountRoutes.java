@@ -50,7 +50,7 @@ public final class AccountRoutes {
   public AccountRoutes(Settings settings, EventBus bus, Redis redis, Clock clock) {
     this.settings = settings;
     this.bus = bus;
-    this.store = new AccountStore(redis, clock, settings.redisTimeoutMs());
+    this.store = new AccountStore(redis, settings.shards(), clock, settings.redisTimeoutMs());
     this.app = new AppOrigin(settings.appUrl());
     this.clientIp = new ClientIp(settings.trustedProxies());
     this.freeGrants = new FreeGrants(bus, clock);
@@ -194,7 +194,7 @@ public final class AccountRoutes {
       Problems.invalid(ctx, invalid);
       return;
     }
-    String key = Tokens.apiKey();
+    String key = store.newApiKey(account.id());
     store.createKey(account.id(), Tokens.sha256(key), name, key.substring(0, 8))
         .onSuccess(created -> {
           LOG.info("auth: account {} made API key {}", account.id(), created.id());

@@ -2,6 +2,7 @@ package genpay.accounts;
 
 import genpay.redis.LuaScript;
 import genpay.redis.RedisClients;
+import genpay.redis.Shards;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -20,7 +21,9 @@ import java.util.Map;
 
 /**
  * Accounts, sign-in links, sessions and API keys in Redis. Secrets arrive here only as their SHA-256: the raw
- * link token, cookie value or key is never stored.
+ * link token, cookie value or key is never stored. An account and its API keys live in the account's shard
+ * (DESIGN.md section 18: keys are minted so that their hash falls there); lookups by a foreign value (an address,
+ * a link, a session cookie) are single keys that only single commands or one-key scripts touch.
  */
 public final class AccountStore {
 
@@ -28,19 +31,26 @@ public final class AccountStore {
   public static final Duration SESSION_TTL = Duration.ofDays(30);
 
   private static final LuaScript SIGN_IN = LuaScript.fromResources("/lua/account_sign_in.lua");
+  private static final LuaScript EMAIL_CLAIM = LuaScript.fromResources("/lua/account_email_claim.lua");
   private static final LuaScript KEY_CREATE = LuaScript.fromResources("/lua/apikey_create.lua");
   private static final LuaScript KEY_REVOKE = LuaScript.fromResources("/lua/apikey_revoke.lua");
   private static final LuaScript KEY_TOUCH = LuaScript.fromResources("/lua/apikey_touch.lua");
   private static final LuaScript SET_PLAN = LuaScript.fromResources("/lua/account_set_plan.lua");
 
   private final Redis redis;
+  private final Shards shards;
   private final Clock clock;
   private final long timeoutMs;
 
-  public AccountStore(Redis redis, Clock clock, long timeoutMs) {
+  public AccountStore(Redis redis, Shards shards, Clock clock, long timeoutMs) {
     this.redis = redis;
+    this.shards = shards;
     this.clock = clock;
     this.timeoutMs = timeoutMs;
+  }
+
+  public Shards shards() {
+    return shards;
   }
 
   public static String linkKey(String tokenHash) {
@@ -51,8 +61,8 @@ public final class AccountStore {
     return "auth:session:" + sessionHash;
   }
 
-  public static String accountKey(String accountId) {
-    return "account:" + accountId;
+  public static String accountKey(Shards shards, String accountId) {
+    return "account:" + shards.tagOf(accountId) + ":" + accountId;
   }
 
   public static String emailKey(String email) {
@@ -63,12 +73,24 @@ public final class AccountStore {
     return Tokens.sha256(email.toLowerCase(Locale.ROOT));
   }
 
-  public static String apiKeyKey(String keyHash) {
-    return "apikey:" + keyHash;
+  /** Under the tag of the hash's shard: the account's, as {@link #newApiKey} draws it. */
+  public static String apiKeyKey(Shards shards, String keyHash) {
+    return "apikey:" + shards.tagOf(keyHash) + ":" + keyHash;
   }
 
-  public static String accountKeysKey(String accountId) {
-    return "account:keys:" + accountId;
+  public static String accountKeysKey(Shards shards, String accountId) {
+    return "account:keys:" + shards.tagOf(accountId) + ":" + accountId;
+  }
+
+  /** A new API key whose hash falls in the account's shard, so the key and the account's list share a tag. */
+  public String newApiKey(String accountId) {
+    int shard = shards.of(accountId);
+    while (true) {
+      String key = Tokens.apiKey();
+      if (shards.of(Tokens.sha256(key)) == shard) {
+        return key;
+      }
+    }
   }
 
   /** A sign-in link, usable once, for {@link #LINK_TTL}; its expiry is also written in, for {@link #takeLink}. */
@@ -93,12 +115,19 @@ public final class AccountStore {
   public record SignIn(String accountId, boolean created) {
   }
 
-  /** The account of this address (made now when it has none), and a new session for it. */
+  /**
+   * The account of this address (made now when it has none), and a new session for it. Three steps, each on keys
+   * of one shard: the address's lookup names the account (set once, by whoever comes first), the account is made
+   * if it is not there yet (so the one sign-in that makes it says so), then the session points at it.
+   */
   public Future<SignIn> signIn(String email, String sessionHash) {
-    String newId = Tokens.id("acc_", 24);
-    return SIGN_IN.run(redis, List.of(emailKey(email), accountKey(newId), sessionKey(sessionHash)),
-            List.of(newId, email, clock.instant().toString(), String.valueOf(SESSION_TTL.toSeconds())), timeoutMs)
-        .map(reply -> new SignIn(reply.get(0).toString(), reply.get(1).toInteger() == 1));
+    return EMAIL_CLAIM.run(redis, List.of(emailKey(email)), List.of(Tokens.id("acc_", 24)), timeoutMs)
+        .map(Response::toString)
+        .compose(id -> SIGN_IN.run(redis, List.of(accountKey(shards, id)), List.of(id, email,
+                clock.instant().toString()), timeoutMs)
+            .map(made -> new SignIn(id, made.toInteger() == 1)))
+        .compose(signIn -> send(Request.cmd(Command.SET).arg(sessionKey(sessionHash)).arg(signIn.accountId())
+            .arg("EX").arg(SESSION_TTL.toSeconds())).map(signIn));
   }
 
   /** The account a session belongs to, its lifetime renewed; null when the session is unknown or expired. */
@@ -113,7 +142,7 @@ public final class AccountStore {
 
   /** Null when there is no such account. */
   public Future<Account> account(String accountId) {
-    return send(Request.cmd(Command.HGETALL).arg(accountKey(accountId))).map(hash -> {
+    return send(Request.cmd(Command.HGETALL).arg(accountKey(shards, accountId))).map(hash -> {
       Map<String, String> fields = fields(hash);
       return fields.isEmpty() ? null : Account.of(fields);
     });
@@ -127,7 +156,7 @@ public final class AccountStore {
    * that last set it changes nothing, so syncs finishing out of order leave the newest answer.
    */
   public Future<PlanWrite> setPlan(String accountId, String plan, long syncedAtMs) {
-    return SET_PLAN.run(redis, List.of(accountKey(accountId)), List.of(plan, Long.toString(syncedAtMs)), timeoutMs)
+    return SET_PLAN.run(redis, List.of(accountKey(shards, accountId)), List.of(plan, Long.toString(syncedAtMs)), timeoutMs)
         .map(reply -> switch (reply.toInteger()) {
           case 1 -> PlanWrite.SET;
           case 0 -> PlanWrite.KEPT_NEWER;
@@ -135,10 +164,14 @@ public final class AccountStore {
         });
   }
 
+  /** {@code keyHash}: of a key from {@link #newApiKey}, in the account's shard. */
   public Future<ApiKey> createKey(String accountId, String keyHash, String name, String prefix) {
+    if (shards.of(keyHash) != shards.of(accountId)) {
+      return Future.failedFuture(new IllegalArgumentException("API key not minted in its account's shard"));
+    }
     String id = Tokens.id("key_", 16);
     String createdAt = clock.instant().toString();
-    return KEY_CREATE.run(redis, List.of(apiKeyKey(keyHash), accountKeysKey(accountId)),
+    return KEY_CREATE.run(redis, List.of(apiKeyKey(shards, keyHash), accountKeysKey(shards, accountId)),
             List.of(id, accountId, name, prefix, createdAt, keyHash), timeoutMs)
         .map(reply -> {
           if (reply.toInteger() != 1) {
@@ -150,7 +183,7 @@ public final class AccountStore {
 
   /** The account's keys, oldest first. */
   public Future<List<ApiKey>> keys(String accountId) {
-    return send(Request.cmd(Command.HGETALL).arg(accountKeysKey(accountId))).compose(index -> {
+    return send(Request.cmd(Command.HGETALL).arg(accountKeysKey(shards, accountId))).compose(index -> {
       List<Future<ApiKey>> reads = new ArrayList<>();
       fields(index).values().forEach(hash -> reads.add(keyByHash(hash)));
       return Future.all(reads).map(all -> {
@@ -168,15 +201,26 @@ public final class AccountStore {
 
   /** False when the account has no key of that id. */
   public Future<Boolean> revokeKey(String accountId, String keyId) {
-    return send(Request.cmd(Command.HGET).arg(accountKeysKey(accountId)).arg(keyId)).compose(hash -> hash == null
-        ? Future.succeededFuture(false)
-        : KEY_REVOKE.run(redis, List.of(accountKeysKey(accountId), apiKeyKey(hash.toString())),
-            List.of(keyId, hash.toString()), timeoutMs).map(reply -> reply.toInteger() == 1));
+    return send(Request.cmd(Command.HGET).arg(accountKeysKey(shards, accountId)).arg(keyId)).compose(hash -> {
+      if (hash == null) {
+        return Future.succeededFuture(false);
+      }
+      String keyHash = hash.toString();
+      if (shards.of(keyHash) == shards.of(accountId)) {
+        return KEY_REVOKE.run(redis, List.of(accountKeysKey(shards, accountId), apiKeyKey(shards, keyHash)),
+            List.of(keyId, keyHash), timeoutMs).map(reply -> reply.toInteger() == 1);
+      }
+      // A key made before keys were minted in their account's shard (scripts/migrate-keys leaves it in its own):
+      // it stops working first, then leaves the list, so no step in between leaves a working unlisted key.
+      return send(Request.cmd(Command.DEL).arg(apiKeyKey(shards, keyHash)))
+          .compose(deleted -> send(Request.cmd(Command.HDEL).arg(accountKeysKey(shards, accountId)).arg(keyId)))
+          .map(removed -> removed.toInteger() == 1);
+    });
   }
 
   /** Null when no key has this hash (never made, or revoked). */
   public Future<ApiKey> keyByHash(String keyHash) {
-    return send(Request.cmd(Command.HGETALL).arg(apiKeyKey(keyHash))).map(hash -> {
+    return send(Request.cmd(Command.HGETALL).arg(apiKeyKey(shards, keyHash))).map(hash -> {
       Map<String, String> fields = fields(hash);
       return fields.isEmpty() ? null : ApiKey.of(fields);
     });
@@ -184,7 +228,7 @@ public final class AccountStore {
 
   /** Records that the key was used now; only if it still exists, so a revoked key is not brought back. */
   public Future<Void> touchKey(String keyHash) {
-    return KEY_TOUCH.run(redis, List.of(apiKeyKey(keyHash)), List.of(clock.instant().toString()), timeoutMs)
+    return KEY_TOUCH.run(redis, List.of(apiKeyKey(shards, keyHash)), List.of(clock.instant().toString()), timeoutMs)
         .mapEmpty();
   }
 

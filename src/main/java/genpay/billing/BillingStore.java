@@ -3,6 +3,7 @@ package genpay.billing;
 import genpay.credits.LedgerKeys;
 import genpay.redis.LuaScript;
 import genpay.redis.RedisClients;
+import genpay.redis.Shards;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -15,25 +16,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Subscriptions in Redis. {@code billing:{acc}} (the account's hash tag, beside its ledger) holds the account's
- * customer and its subscription as last retrieved; indexes find the account of a customer, of a subscription and of
- * a test clock; {@code billing:subscribed} (scored by the last sync) feeds the sweep.
+ * Subscriptions in Redis. {@code billing:{sN}:acc} (the account's shard, beside its ledger) holds the account's
+ * customer and its subscription as last retrieved; indexes (single keys) find the account of a customer, of a
+ * subscription and of a test clock; {@code billing:subscribed:{sN}} (scored by the last sync) feeds the sweep.
  */
 public final class BillingStore {
 
   private static final LuaScript STORE = LuaScript.fromResources("/lua/billing_store.lua");
-  static final String SUBSCRIBED = "billing:subscribed";
 
   private final Redis redis;
+  private final Shards shards;
   private final long timeoutMs;
 
-  public BillingStore(Redis redis, long timeoutMs) {
+  public BillingStore(Redis redis, Shards shards, long timeoutMs) {
     this.redis = redis;
+    this.shards = shards;
     this.timeoutMs = timeoutMs;
   }
 
-  public static String key(String accountId) {
-    return "billing:{" + LedgerKeys.checkAccount(accountId) + "}";
+  /** The account's billing hash, in the account's shard. */
+  public static String key(Shards shards, String accountId) {
+    return "billing:" + shards.tagOf(LedgerKeys.checkAccount(accountId)) + ":" + accountId;
+  }
+
+  /** The subscribed accounts of one shard, scored by their last sync: what the sweep walks. */
+  public static String subscribed(String tag) {
+    return "billing:subscribed:" + tag;
   }
 
   public static String customerKey(String customerId) {
@@ -60,7 +68,7 @@ public final class BillingStore {
   }
 
   public Future<Billing> billing(String accountId) {
-    return send(Request.cmd(Command.HGETALL).arg(key(accountId))).map(hash -> {
+    return send(Request.cmd(Command.HGETALL).arg(key(shards, accountId))).map(hash -> {
       Map<String, String> fields = fields(hash);
       return new Billing(blank(fields.get("customerId")), blank(fields.get("locale")),
           SubscriptionState.fromFields(fields));
@@ -69,15 +77,15 @@ public final class BillingStore {
 
   /** Remembers the account's customer (the first one stays) and indexes it; answers the customer kept. */
   public Future<String> linkCustomer(String accountId, String customerId) {
-    return send(Request.cmd(Command.HSETNX).arg(key(accountId)).arg("customerId").arg(customerId))
-        .compose(set -> send(Request.cmd(Command.HGET).arg(key(accountId)).arg("customerId")))
+    return send(Request.cmd(Command.HSETNX).arg(key(shards, accountId)).arg("customerId").arg(customerId))
+        .compose(set -> send(Request.cmd(Command.HGET).arg(key(shards, accountId)).arg("customerId")))
         .compose(kept -> send(Request.cmd(Command.SET).arg(customerKey(kept.toString())).arg(accountId))
             .map(done -> kept.toString()));
   }
 
   /** The language of the account's last checkout, for its billing mail. */
   public Future<Void> locale(String accountId, String locale) {
-    return send(Request.cmd(Command.HSET).arg(key(accountId)).arg("locale").arg(locale)).mapEmpty();
+    return send(Request.cmd(Command.HSET).arg(key(shards, accountId)).arg("locale").arg(locale)).mapEmpty();
   }
 
   /**
@@ -94,7 +102,7 @@ public final class BillingStore {
         args.add(value);
       }
     });
-    return STORE.run(redis, List.of(key(accountId)), args, timeoutMs).compose(reply -> {
+    return STORE.run(redis, List.of(key(shards, accountId)), args, timeoutMs).compose(reply -> {
       Map<String, String> previous = new HashMap<>();
       Response flat = reply.get(1);
       for (int i = 0; i + 1 < flat.size(); i += 2) {
@@ -109,8 +117,9 @@ public final class BillingStore {
       }
       if (stored.applied()) {
         indexes.add(state.status().ended()
-            ? send(Request.cmd(Command.ZREM).arg(SUBSCRIBED).arg(accountId))
-            : send(Request.cmd(Command.ZADD).arg(SUBSCRIBED).arg(state.syncedAt()).arg(accountId)));
+            ? send(Request.cmd(Command.ZREM).arg(subscribed(shards.tagOf(accountId))).arg(accountId))
+            : send(Request.cmd(Command.ZADD).arg(subscribed(shards.tagOf(accountId))).arg(state.syncedAt())
+                .arg(accountId)));
       }
       return Future.all(indexes).map(done -> stored);
     });
@@ -128,10 +137,28 @@ public final class BillingStore {
     return send(Request.cmd(Command.SMEMBERS).arg(clockKey(testClockId))).map(BillingStore::strings);
   }
 
-  /** Subscribed accounts last synced before {@code beforeMs}, oldest first. */
+  /** Subscribed accounts last synced before {@code beforeMs}, oldest first, at most {@code limit}: one look per shard. */
   public Future<List<String>> syncedBefore(long beforeMs, int limit) {
-    return send(Request.cmd(Command.ZRANGEBYSCORE).arg(SUBSCRIBED).arg("-inf").arg("(" + beforeMs).arg("LIMIT").arg(0)
-        .arg(limit)).map(BillingStore::strings);
+    List<Future<Response>> due = shards.tags().stream()
+        .map(tag -> send(Request.cmd(Command.ZRANGEBYSCORE).arg(subscribed(tag)).arg("-inf").arg("(" + beforeMs)
+            .arg("WITHSCORES").arg("LIMIT").arg(0).arg(limit)))
+        .toList();
+    return Future.all(due).map(all -> {
+      Map<String, Double> synced = new HashMap<>();
+      for (Future<Response> shard : due) {
+        Response rows = shard.result();
+        for (int i = 0; rows != null && i < rows.size(); i++) {
+          // RESP3 answers [member, score] pairs; RESP2 a flat list.
+          if (rows.get(i).size() == 2) {
+            synced.put(rows.get(i).get(0).toString(), rows.get(i).get(1).toDouble());
+          } else if (i + 1 < rows.size()) {
+            synced.put(rows.get(i).toString(), rows.get(++i).toDouble());
+          }
+        }
+      }
+      return synced.entrySet().stream().sorted(Map.Entry.comparingByValue()).limit(limit)
+          .map(Map.Entry::getKey).toList();
+    });
   }
 
   private Future<String> get(String key) {

@@ -40,11 +40,11 @@ public final class BillingVerticle extends VerticleBase {
     redis = RedisClients.create(vertx, settings, "billing");
     Clock clock = Clock.systemUTC();
     long timeout = settings.redisTimeoutMs();
-    BillingStore store = new BillingStore(redis, timeout);
-    AccountStore accounts = new AccountStore(redis, clock, timeout);
+    BillingStore store = new BillingStore(redis, settings.shards(), timeout);
+    AccountStore accounts = new AccountStore(redis, settings.shards(), clock, timeout);
     PlanPrices prices = new PlanPrices(settings.credits(), settings.stripeSandbox());
-    SubscriptionSync sync = new SubscriptionSync(vertx.eventBus(), store, accounts, new MailOutbox(redis, timeout),
-        prices, settings.credits(), clock);
+    SubscriptionSync sync = new SubscriptionSync(vertx.eventBus(), store, accounts,
+        new MailOutbox(redis, settings.shards(), timeout), prices, settings.credits(), clock);
     subscriptions = new Subscriptions(vertx.eventBus(), store, accounts, sync, prices, settings.credits(), clock);
     vertx.setPeriodic(settings.reconcileIntervalSeconds() * 1000L, id -> sweep(SWEEP_AFTER_MS));
     return Future.all(List.of(

@@ -2,8 +2,8 @@ package genpay.config;
 
 /**
  * Every event-bus address of the engine, in one place. Commands are served by local consumers, so a node
- * answers its own requests; only {@code status.changed} and {@code credits.changed.cluster} cross the cluster,
- * one publish per change.
+ * answers its own requests; only {@code status.changed}, {@code credits.changed.cluster} and {@code jobs.queued} cross
+ * the cluster, one publish per change.
  */
 public final class Addresses {
 
@@ -19,18 +19,27 @@ public final class Addresses {
   public static final String SESSIONS_CREDIT_ORDER = "sessions.credit.order";
   /** Apply what Stripe says of a Checkout Session (paid, expired, failed); replies with the outcome. */
   public static final String SESSIONS_APPLY = "sessions.apply";
-  /** Ids of sessions still pending created before a time, oldest first: {@code {createdBefore, offset, limit}}. */
+  /** Ids of one shard's sessions still pending created before a time, oldest first: {@code {shard, createdBefore, offset, limit}}. */
   public static final String SESSIONS_PENDING = "sessions.pending";
   /** Read one file: {@code {fileId}}; fails 404 when unknown. */
   public static final String SESSIONS_FILE_GET = "sessions.file.get";
   /** A file's progress at the provider ({@link genpay.sessions.FileUpdate}); replies {@code {outcome, session, file}}. */
   public static final String SESSIONS_FILE_UPDATE = "sessions.file.update";
-  /** Owed refunds that are due, leased to the caller: {@code {fileId?, leaseMs, limit}} → {@code {refunds}}. */
+  /**
+   * Owed refunds that are due, leased to the caller: {@code {sessionId?, fileId?, leaseMs, limit}} → {@code {refunds}};
+   * one file of one order when both ids are given, else every shard's.
+   */
   public static final String SESSIONS_REFUNDS_CLAIM = "sessions.refunds.claim";
   /** One move of a file's refund: {@code {fileId, from, to, counted, refundId?, error?}}; fails 404 without one. */
   public static final String SESSIONS_REFUND_RECORD = "sessions.refund.record";
   /** Is Redis reachable? Replies or fails 503. */
   public static final String SESSIONS_PING = "sessions.ping";
+
+  /**
+   * Jobs were queued in a shard's streams, cluster-wide: {@code {queue: generation|requests, shard}}. Workers read
+   * that shard at once instead of waiting for their periodic look at every shard (genpay.generation.StreamConsumer).
+   */
+  public static final String JOBS_QUEUED = "jobs.queued";
 
   /** One publish per committed change, cluster-wide: the new session snapshot and, for a file change, the file. */
   public static final String STATUS_CHANGED = "status.changed";
@@ -55,7 +64,7 @@ public final class Addresses {
   /** Local-only notice that a generation job was acknowledged: {@code {sessionId, fileId, outcome}}. */
   public static final String GENERATION_JOB_DONE = "generation.job.done";
 
-  /** Local-only: a file of a card order ended failed or timed out and owes a refund: {@code {fileId}}. */
+  /** Local-only: a file of a card order ended failed or timed out and owes a refund: {@code {fileId, sessionId}}. */
   public static final String REFUNDS_OWED = "refunds.owed";
   /** Issue every owed refund that is due now (the timer does it too); replies {@code {taken}}. */
   public static final String REFUNDS_SWEEP = "refunds.sweep";

@@ -1,7 +1,9 @@
 package genpay.config;
 
+
 import genpay.credits.CreditsConfig;
 import genpay.llm.LlmFaults;
+import genpay.redis.Shards;
 import genpay.llm.ProvidersConfig;
 import io.vertx.core.json.JsonObject;
 
@@ -28,6 +30,7 @@ public record Settings(
     String dataDir,
     String redisAppendFsync,
     int redisTimeoutMs,
+    int redisShards,
     String stripeSecretKey,
     List<String> stripeWebhookSecrets,
     String stripePriceId,
@@ -95,7 +98,7 @@ public record Settings(
   /** The keys this engine reads; anything else in the file is reported, not silently ignored. */
   public static final List<String> KEYS = List.of(
       "PORT", "APP_URL", "REDIS_URL", "REDIS_MODE", "EMBEDDED_REDIS_PORT", "DATA_DIR", "REDIS_APPENDFSYNC",
-      "REDIS_TIMEOUT_MS",
+      "REDIS_TIMEOUT_MS", "REDIS_SHARDS",
       "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRICE_ID", "STRIPE_PUBLISHABLE_KEY", "PRICE_AMOUNT",
       "PRICE_CURRENCY", "SESSION_TTL_DAYS", "GENERATION_API_URL", "GENERATION_API_TOKEN",
       "SANDBOX_GENERATION_SECONDS", "SANDBOX_PROVIDER_FAULTS", "CLUSTER", "CLUSTER_HOST",
@@ -251,6 +254,7 @@ public record Settings(
         port, appUrl, redisUrl.isEmpty() ? null : redisUrl, redisMode,
         source.integer("EMBEDDED_REDIS_PORT", 0, 0, 65535), dataDir, fsync,
         source.integer("REDIS_TIMEOUT_MS", 3_000, 100, 60_000),
+        source.integer("REDIS_SHARDS", Shards.DEFAULT_COUNT, 1, Shards.MAX_COUNT),
         sandbox ? null : secretKey, webhookSecrets, priceId, publishableKey,
         source.integer("PRICE_AMOUNT", 500, 50, 99_999_999), currency,
         source.integer("SESSION_TTL_DAYS", 30, 1, 365),
@@ -382,9 +386,15 @@ public record Settings(
     return tls == null ? null : tls.trustOptions();
   }
 
+  /** The shards every key of an order, account or request is placed by (DESIGN.md section 18). */
+  public Shards shards() {
+    return Shards.withCount(redisShards);
+  }
+
   /** The same settings with the Redis the engine actually uses (the embedded one's address, once it runs). */
   public Settings withRedisUrl(String url) {
     return new Settings(port, appUrl, url, redisMode, embeddedRedisPort, dataDir, redisAppendFsync, redisTimeoutMs,
+        redisShards,
         stripeSecretKey, stripeWebhookSecrets, stripePriceId, stripePublishableKey, priceAmount, priceCurrency, sessionTtlDays,
         generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
         reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,

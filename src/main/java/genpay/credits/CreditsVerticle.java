@@ -30,7 +30,7 @@ public final class CreditsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     redis = RedisClients.create(vertx, settings, "credits");
-    CreditsRequests requests = new CreditsRequests(new Ledger(redis, Clock.systemUTC(), settings.redisTimeoutMs()),
+    CreditsRequests requests = new CreditsRequests(new Ledger(redis, settings.shards(), Clock.systemUTC(), settings.redisTimeoutMs()),
         settings.credits());
     var bus = vertx.eventBus();
     return Future.all(List.of(

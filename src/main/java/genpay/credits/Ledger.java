@@ -2,6 +2,7 @@ package genpay.credits;
 
 import genpay.redis.LuaScript;
 import genpay.redis.RedisClients;
+import genpay.redis.Shards;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,15 +43,22 @@ public final class Ledger {
   private static final long MAX_AMOUNT = 1_000_000_000_00L;
 
   private final Redis redis;
+  private final Shards shards;
   private final Clock clock;
   private final long timeoutMs;
 
   public Ledger(Redis redis, Clock clock) {
-    this(redis, clock, RedisClients.COMMAND_TIMEOUT_MS);
+    this(redis, Shards.DEFAULT, clock, RedisClients.COMMAND_TIMEOUT_MS);
   }
 
+  /** With the default deployment's shards (REDIS_SHARDS unset): for tools and tests. */
   public Ledger(Redis redis, Clock clock, long timeoutMs) {
+    this(redis, Shards.DEFAULT, clock, timeoutMs);
+  }
+
+  public Ledger(Redis redis, Shards shards, Clock clock, long timeoutMs) {
     this.redis = redis;
+    this.shards = shards;
     this.clock = clock;
     this.timeoutMs = timeoutMs;
   }
@@ -164,7 +172,7 @@ public final class Ledger {
         throw new IllegalArgumentException("a search is at most 200 characters");
       }
       long skip = (long) (page - 1) * limit;
-      return ENTRIES.run(redis, List.of(LedgerKeys.stream(accountId)), List.of(Long.toString(skip),
+      return ENTRIES.run(redis, List.of(LedgerKeys.stream(shards, accountId)), List.of(Long.toString(skip),
           Integer.toString(limit), type == null ? "" : type.wire(), search), timeoutMs).map(response -> {
             List<Entry> items = new ArrayList<>();
             for (Response item : response.get(1)) {
@@ -202,7 +210,7 @@ public final class Ledger {
       throw new IllegalArgumentException("from..to is a range of at most 400 days");
     }
     List<LocalDate> dates = from.datesUntil(to.plusDays(1)).toList();
-    List<String> keys = dates.stream().map(day -> LedgerKeys.usage(accountId, day)).toList();
+    List<String> keys = dates.stream().map(day -> LedgerKeys.usage(shards, accountId, day)).toList();
     return USAGE.run(redis, keys, List.of(), timeoutMs).map(response -> {
       List<UsageDay> result = new ArrayList<>();
       for (int i = 0; i < dates.size(); i++) {
@@ -220,13 +228,13 @@ public final class Ledger {
   private Future<Response> balanceScript(String accountId) {
     return guard(() -> {
       long now = clock.millis();
-      return EXPIRE.run(redis, LedgerKeys.forWrite(LedgerKeys.checkAccount(accountId), day(now)),
+      return EXPIRE.run(redis, LedgerKeys.forWrite(shards, LedgerKeys.checkAccount(accountId), day(now)),
           List.of(Long.toString(now)), timeoutMs);
     });
   }
 
   private Future<LedgerOutcome> write(LuaScript script, String accountId, long now, List<String> args) {
-    return script.run(redis, LedgerKeys.forWrite(LedgerKeys.checkAccount(accountId), day(now)), args, timeoutMs)
+    return script.run(redis, LedgerKeys.forWrite(shards, LedgerKeys.checkAccount(accountId), day(now)), args, timeoutMs)
         .map(response -> LedgerOutcome.decode(response.toString()));
   }
 

@@ -1,12 +1,15 @@
 package genpay.credits;
 
+import genpay.redis.Shards;
+
 import java.time.LocalDate;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Every Redis key of one account's credits, derived from its id alone. The id sits in braces, a Redis Cluster
- * hash tag, so all of them land in one slot and one script may touch them together.
+ * Every Redis key of one account's credits, derived from its id alone. Each carries the tag of the account's shard
+ * ({@code ledger:{s17}:acc_…}, DESIGN.md section 18), a Redis Cluster hash tag, so all of them land in one slot
+ * and one script may touch them together.
  */
 public final class LedgerKeys {
 
@@ -24,43 +27,43 @@ public final class LedgerKeys {
   }
 
   /** The append-only stream of entries. */
-  public static String stream(String accountId) {
-    return "ledger:{" + accountId + "}";
+  public static String stream(Shards shards, String accountId) {
+    return "ledger:" + shards.tagOf(accountId) + ":" + accountId;
   }
 
   /** Hash: {@code balance}, {@code seq} (the last bucket number). */
-  public static String state(String accountId) {
-    return stream(accountId) + ":state";
+  public static String state(Shards shards, String accountId) {
+    return stream(shards, accountId) + ":state";
   }
 
   /** Hash: bucket id → JSON {@code {id, type, source_id, granted, remaining, expires, seq}}. */
-  public static String buckets(String accountId) {
-    return stream(accountId) + ":buckets";
+  public static String buckets(Shards shards, String accountId) {
+    return stream(shards, accountId) + ":buckets";
   }
 
   /** Sorted set: the buckets holding credits, scored in spend order. */
-  public static String live(String accountId) {
-    return stream(accountId) + ":live";
+  public static String live(Shards shards, String accountId) {
+    return stream(shards, accountId) + ":live";
   }
 
   /** Hash: {@code type:source_id} → the result the first time gave; a repeat returns it. */
-  public static String applied(String accountId) {
-    return stream(accountId) + ":applied";
+  public static String applied(Shards shards, String accountId) {
+    return stream(shards, accountId) + ":applied";
   }
 
   /** Hash: a spend's source id → {@code {amount, refunded, parts:[[bucket, taken, given back]], operation, model}}. */
-  public static String spends(String accountId) {
-    return stream(accountId) + ":spends";
+  public static String spends(Shards shards, String accountId) {
+    return stream(shards, accountId) + ":spends";
   }
 
   /** Hash of one UTC day: credits, count, type:{t}:credits|count, model:{m}:credits|count, refunded, refunds. */
-  public static String usage(String accountId, LocalDate day) {
-    return "usage:{" + accountId + "}:" + day;
+  public static String usage(Shards shards, String accountId, LocalDate day) {
+    return "usage:" + shards.tagOf(accountId) + ":" + accountId + ":" + day;
   }
 
   /** KEYS of every ledger write script, in the order ledger_prelude.lua reads them. */
-  static List<String> forWrite(String accountId, LocalDate day) {
-    return List.of(state(accountId), buckets(accountId), live(accountId), applied(accountId), stream(accountId),
-        spends(accountId), usage(accountId, day));
+  static List<String> forWrite(Shards shards, String accountId, LocalDate day) {
+    return List.of(state(shards, accountId), buckets(shards, accountId), live(shards, accountId),
+        applied(shards, accountId), stream(shards, accountId), spends(shards, accountId), usage(shards, accountId, day));
   }
 }

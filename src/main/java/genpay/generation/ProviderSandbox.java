@@ -3,6 +3,7 @@ package genpay.generation;
 import genpay.config.ProviderFaults;
 import genpay.config.Settings;
 import genpay.redis.LuaScript;
+import genpay.redis.Shards;
 import genpay.redis.RedisClients;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -40,6 +41,12 @@ public final class ProviderSandbox {
   /** What the sandbox does with one request before (or instead of) answering it. */
   public enum Fault { NONE, SERVER_ERROR, TOO_MANY_REQUESTS, TIMEOUT }
 
+  /**
+   * The sandbox's own spread of keys (it is not the engine's data): fixed, so every node's sandbox finds a job from
+   * its id alone whatever REDIS_SHARDS says.
+   */
+  private static final Shards SHARDS = Shards.DEFAULT;
+
   private final Redis redis;
   private final Settings settings;
   private final ProviderFaults faults;
@@ -51,12 +58,14 @@ public final class ProviderSandbox {
     this.faults = ProviderFaults.parse(settings.sandboxProviderFaults());
   }
 
+  /** A job, under the tag of its id's shard (minted in its idempotency key's shard). */
   static String jobKey(String id) {
-    return "sandbox:provider:job:" + id;
+    return "sandbox:provider:job:" + SHARDS.tagOf(id) + ":" + id;
   }
 
+  /** Real starts per idempotency key: every key of one start carries that key's shard tag. */
   public static String startsKey(String idempotencyKey) {
-    return "sandbox:provider:starts:" + idempotencyKey;
+    return "sandbox:provider:starts:" + SHARDS.tagOf(idempotencyKey) + ":" + idempotencyKey;
   }
 
   public boolean authorized(String authorization) {
@@ -103,12 +112,14 @@ public final class ProviderSandbox {
     if (prompt.contains(REJECT_MARKER)) {
       throw new ProviderSandboxError(400, "The prompt was rejected by the provider's content policy.");
     }
-    String id = UUID.randomUUID().toString();
+    String tag = SHARDS.tagOf(idempotencyKey);
+    String id = SHARDS.mintNear(idempotencyKey, () -> UUID.randomUUID().toString());
     String fate = random.nextDouble() < faults.fail() ? "fail" : "ok";
     Matcher failing = FAIL_MARKER.matcher(prompt);
     String failNth = failing.find() ? failing.group(1) : "0";
-    return START.run(redis, List.of("sandbox:provider:idem:" + idempotencyKey, jobKey(id),
-            startsKey(idempotencyKey), "sandbox:provider:prompt:" + UUID.nameUUIDFromBytes(prompt.getBytes(StandardCharsets.UTF_8))),
+    return START.run(redis, List.of("sandbox:provider:idem:" + tag + ":" + idempotencyKey, jobKey(id),
+            startsKey(idempotencyKey),
+            "sandbox:provider:prompt:" + tag + ":" + UUID.nameUUIDFromBytes(prompt.getBytes(StandardCharsets.UTF_8))),
             List.of(id, String.valueOf(System.currentTimeMillis()),
                 String.valueOf(settings.sandboxGenerationSeconds() * 1000L), fate, String.valueOf(TTL_SECONDS),
                 failNth, type))

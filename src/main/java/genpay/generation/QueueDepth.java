@@ -8,6 +8,16 @@ public record QueueDepth(long waiting, long oldestWaitingMillis, long taken, lon
 
   public static final QueueDepth EMPTY = new QueueDepth(0, -1, 0, -1);
 
+  /** The two queues as one: counts added, the older of each oldest. */
+  public QueueDepth plus(QueueDepth other) {
+    return new QueueDepth(waiting + other.waiting, older(oldestWaitingMillis, other.oldestWaitingMillis),
+        taken + other.taken, older(oldestTakenMillis, other.oldestTakenMillis));
+  }
+
+  private static long older(long a, long b) {
+    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+  }
+
   /** Seconds the oldest waiting entry has waited at {@code nowMillis}: the queue's lag; 0 when none waits. */
   public double waitingAgeSeconds(long nowMillis) {
     return age(oldestWaitingMillis, nowMillis);

@@ -3,6 +3,7 @@ package genpay.llm;
 import genpay.requests.RequestKeys;
 import genpay.redis.LuaScript;
 import genpay.redis.RedisClients;
+import genpay.redis.Shards;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -40,15 +41,17 @@ public final class RequestStore {
   }
 
   private final Redis redis;
+  private final Shards shards;
   private final long timeoutMs;
 
-  public RequestStore(Redis redis, long timeoutMs) {
+  public RequestStore(Redis redis, Shards shards, long timeoutMs) {
     this.redis = redis;
+    this.shards = shards;
     this.timeoutMs = timeoutMs;
   }
 
   public Future<Map<String, String>> read(String id) {
-    return send(Request.cmd(Command.HGETALL).arg(RequestKeys.request(id))).map(RequestStore::hash);
+    return send(Request.cmd(Command.HGETALL).arg(RequestKeys.request(shards.tagOf(id), id))).map(RequestStore::hash);
   }
 
   /** The site's URLs in sitemap order, each once. */
@@ -62,32 +65,34 @@ public final class RequestStore {
   }
 
   public Future<Outcome> start(String id, int total) {
-    return run(START, List.of(RequestKeys.request(id)), List.of(String.valueOf(total), now()));
+    return run(START, List.of(RequestKeys.request(shards.tagOf(id), id)), List.of(String.valueOf(total), now()));
   }
 
   public Future<Outcome> progress(String id, int done, int total) {
-    return run(PROGRESS, List.of(RequestKeys.request(id)), List.of(String.valueOf(done), String.valueOf(total)));
+    return run(PROGRESS, List.of(RequestKeys.request(shards.tagOf(id), id)), List.of(String.valueOf(done), String.valueOf(total)));
   }
 
   public Future<Outcome> complete(Map<String, String> request, String document, int total) {
     String id = request.get("id");
-    return run(COMPLETE, List.of(RequestKeys.request(id), RequestKeys.result(id), RequestKeys.lines(id),
-        RequestKeys.open(request.get("hostname"), request.get("provider"))), List.of(document, String.valueOf(total), now()));
+    String tag = shards.tagOf(id);
+    return run(COMPLETE, List.of(RequestKeys.request(tag, id), RequestKeys.result(tag, id), RequestKeys.lines(tag, id),
+        RequestKeys.open(tag, request.get("hostname"), request.get("provider"))), List.of(document, String.valueOf(total), now()));
   }
 
   public Future<Outcome> fail(Map<String, String> request, String reason) {
     String id = request.get("id");
-    return run(FAIL, List.of(RequestKeys.request(id), RequestKeys.lines(id),
-        RequestKeys.open(request.get("hostname"), request.get("provider"))), List.of(reason, now()));
+    String tag = shards.tagOf(id);
+    return run(FAIL, List.of(RequestKeys.request(tag, id), RequestKeys.lines(tag, id),
+        RequestKeys.open(tag, request.get("hostname"), request.get("provider"))), List.of(reason, now()));
   }
 
   /** The entries finished so far (url → entry), and the site title under {@link #SITE_TITLE_FIELD} once known. */
   public Future<Map<String, String>> lines(String id) {
-    return send(Request.cmd(Command.HGETALL).arg(RequestKeys.lines(id))).map(RequestStore::hash);
+    return send(Request.cmd(Command.HGETALL).arg(RequestKeys.lines(shards.tagOf(id), id))).map(RequestStore::hash);
   }
 
   public Future<Void> saveLine(String id, String field, String entry) {
-    return send(Request.cmd(Command.HSET).arg(RequestKeys.lines(id)).arg(field).arg(entry)).mapEmpty();
+    return send(Request.cmd(Command.HSET).arg(RequestKeys.lines(shards.tagOf(id), id)).arg(field).arg(entry)).mapEmpty();
   }
 
   private Future<Outcome> run(LuaScript script, List<String> keys, List<String> args) {

@@ -2,6 +2,7 @@ package genpay.mail;
 
 import genpay.redis.LuaScript;
 import genpay.redis.RedisClients;
+import genpay.redis.Shards;
 import genpay.sessions.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -13,15 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The durable outbox of e-mail in Redis: the sorted set {@code mail:outbox} of causes (what a message is about,
- * e.g. {@code order-ended:{sessionId}}) scored by when each may be sent next, the attempt count of each in the
- * hash {@code mail:attempts}, and {@code mail:sent:{cause}} for 30 days once its message went out.
- * Scripts in the session store add causes in the same script as the change that causes them.
+ * The durable outbox of e-mail in Redis, one per shard: the sorted set {@code mail:outbox:{sN}} of causes (what a
+ * message is about, e.g. {@code order-ended:{sessionId}}) scored by when each may be sent next, the attempt count
+ * of each in the hash {@code mail:attempts:{sN}}, and {@code mail:sent:{sN}:{cause}} for 30 days once its message
+ * went out. A cause lives in the shard of what it is about (the part after its kind), so scripts in the session
+ * store add an order's cause in the same script as the change that causes it.
  */
 public final class MailOutbox {
 
-  public static final String OUTBOX = RedisKeys.MAIL_OUTBOX;
-  public static final String ATTEMPTS = "mail:attempts";
   /** Long enough that any repeat of a cause (a replayed script, a resend) finds it sent. */
   public static final long SENT_TTL_SECONDS = 30L * 24 * 3600;
   public static final String ORDER_ENDED = "order-ended:";
@@ -36,43 +36,73 @@ public final class MailOutbox {
   private static final LuaScript DROP = LuaScript.fromResources("/lua/mail_drop.lua");
 
   private final Redis redis;
+  private final Shards shards;
   private final long timeoutMs;
 
-  public MailOutbox(Redis redis, long timeoutMs) {
+  public MailOutbox(Redis redis, Shards shards, long timeoutMs) {
     this.redis = redis;
+    this.shards = shards;
     this.timeoutMs = timeoutMs;
   }
 
-  public static String sentKey(String cause) {
-    return "mail:sent:" + cause;
+  /** The tag of a cause's shard: that of what it is about ({@code order-ended:cs_1} → the order's). */
+  public static String tagOf(Shards shards, String cause) {
+    return shards.tagOf(cause.substring(cause.indexOf(':') + 1));
+  }
+
+  public static String outboxKey(Shards shards, String cause) {
+    return RedisKeys.mailOutbox(tagOf(shards, cause));
+  }
+
+  public static String sentKey(Shards shards, String cause) {
+    return RedisKeys.mailSent(tagOf(shards, cause), cause);
   }
 
   /** A cause to mail about, not before {@code notBeforeMs}; a cause already waiting keeps its time. */
   public Future<Boolean> enqueue(String cause, long notBeforeMs) {
-    return RedisClients.send(redis, Request.cmd(Command.ZADD).arg(OUTBOX).arg("NX").arg(notBeforeMs).arg(cause),
-        timeoutMs).map(added -> added.toInteger() == 1);
+    return RedisClients.send(redis, Request.cmd(Command.ZADD).arg(outboxKey(shards, cause)).arg("NX")
+        .arg(notBeforeMs).arg(cause), timeoutMs).map(added -> added.toInteger() == 1);
   }
 
-  /** Leases up to {@code limit} due causes until {@code leaseEndMs}; causes already sent leave the outbox. */
+  /**
+   * Leases up to {@code limit} due causes of each shard until {@code leaseEndMs}; causes already sent leave the
+   * outbox. One script per shard: a shard with nothing due answers at once.
+   */
   public Future<Claim> claim(long nowMs, long leaseEndMs, int limit) {
-    return CLAIM.run(redis, List.of(OUTBOX, ATTEMPTS), List.of(String.valueOf(nowMs), String.valueOf(leaseEndMs),
-        String.valueOf(limit)), timeoutMs).map(MailOutbox::claimed);
+    List<Future<Claim>> claims = shards.tags().stream()
+        .map(tag -> CLAIM.run(redis, List.of(RedisKeys.mailOutbox(tag), RedisKeys.mailAttempts(tag)),
+            List.of(String.valueOf(nowMs), String.valueOf(leaseEndMs), String.valueOf(limit)), timeoutMs)
+            .map(MailOutbox::claimed))
+        .toList();
+    return Future.all(claims).map(all -> {
+      List<Due> due = new ArrayList<>();
+      List<String> alreadySent = new ArrayList<>();
+      claims.forEach(claim -> {
+        due.addAll(claim.result().due());
+        alreadySent.addAll(claim.result().alreadySent());
+      });
+      return new Claim(due, alreadySent);
+    });
   }
 
   public Future<Void> markSent(String cause, long nowMs) {
-    return SENT.run(redis, List.of(OUTBOX, ATTEMPTS, sentKey(cause)),
+    String tag = tagOf(shards, cause);
+    return SENT.run(redis, List.of(RedisKeys.mailOutbox(tag), RedisKeys.mailAttempts(tag), RedisKeys.mailSent(tag, cause)),
         List.of(cause, String.valueOf(nowMs), String.valueOf(SENT_TTL_SECONDS)), timeoutMs).mapEmpty();
   }
 
   /** Answers false when the cause has left the outbox meanwhile (sent or dropped by another node). */
   public Future<Boolean> retryAt(String cause, int attempts, long notBeforeMs) {
-    return RETRY.run(redis, List.of(OUTBOX, ATTEMPTS),
+    String tag = tagOf(shards, cause);
+    return RETRY.run(redis, List.of(RedisKeys.mailOutbox(tag), RedisKeys.mailAttempts(tag)),
         List.of(cause, String.valueOf(attempts), String.valueOf(notBeforeMs)), timeoutMs)
         .map(kept -> kept.toInteger() == 1);
   }
 
   public Future<Void> drop(String cause) {
-    return DROP.run(redis, List.of(OUTBOX, ATTEMPTS), List.of(cause), timeoutMs).mapEmpty();
+    String tag = tagOf(shards, cause);
+    return DROP.run(redis, List.of(RedisKeys.mailOutbox(tag), RedisKeys.mailAttempts(tag)), List.of(cause), timeoutMs)
+        .mapEmpty();
   }
 
   private static Claim claimed(Response response) {

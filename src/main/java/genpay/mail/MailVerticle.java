@@ -46,7 +46,7 @@ public final class MailVerticle extends VerticleBase {
         ? new SandboxMailbox(redis, Clock.systemUTC(), settings.redisTimeoutMs())
         : new SmtpTransport(vertx, settings.mailUrl(), settings.mailFrom(), settings.mailDomain(),
             MailSender.SEND_TIMEOUT_MS);
-    sender = new MailSender(vertx, new MailOutbox(redis, settings.redisTimeoutMs()), transport,
+    sender = new MailSender(vertx, new MailOutbox(redis, settings.shards(), settings.redisTimeoutMs()), transport,
         new CauseRenderer(vertx.eventBus(), settings.appUrl()), settings.mailRetryMaxSeconds() * 1000L,
         Clock.systemUTC(), registry);
     timer = vertx.setPeriodic(ROUND_MS, id -> round());

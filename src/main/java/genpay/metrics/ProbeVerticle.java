@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * On every node, worker or not (the queue matters most when no worker reads it): every few seconds asks Redis
@@ -22,8 +23,9 @@ public final class ProbeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProbeVerticle.class);
   static final long INTERVAL_MS = 5_000;
-  private static final Map<String, String> QUEUES = Map.of(RedisKeys.GENERATION_JOBS_PRIORITY, "priority",
-      RedisKeys.GENERATION_JOBS, "normal");
+  /** Each queue the gauges name, and its stream in a shard (every shard's stream is read: a queue is all of them). */
+  private static final Map<String, Function<String, String>> QUEUES = Map.of(
+      "priority", RedisKeys::generationJobsPriority, "normal", RedisKeys::generationJobs);
 
   private final Settings settings;
   private final OperatorGauges gauges;
@@ -39,7 +41,7 @@ public final class ProbeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     redis = RedisClients.create(vertx, settings, "probe");
-    queue = new JobQueue(redis, settings.redisTimeoutMs());
+    queue = new JobQueue(redis, settings.shards(), settings.redisTimeoutMs());
     vertx.setPeriodic(1, INTERVAL_MS, id -> probe());
     return Future.succeededFuture();
   }
@@ -66,8 +68,8 @@ public final class ProbeVerticle extends VerticleBase {
             LOG.warn("probe: Redis did not answer a PING in {} ms: {}", settings.redisTimeoutMs(), failure.getMessage());
           }
         })
-        .compose(pong -> Future.join(RedisKeys.JOB_STREAMS.stream().map(stream -> queue.depth(stream)
-            .onSuccess(depth -> gauges.queue(QUEUES.get(stream), depth, System.currentTimeMillis()))).toList()))
+        .compose(pong -> Future.join(QUEUES.entrySet().stream().map(named -> queue.depth(named.getValue())
+            .onSuccess(depth -> gauges.queue(named.getKey(), depth, System.currentTimeMillis()))).toList()))
         .onFailure(failure -> LOG.debug("probe: queue depth not read: {}", failure.getMessage()))
         .eventually(() -> {
           probing = false;

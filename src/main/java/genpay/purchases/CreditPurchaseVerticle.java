@@ -28,7 +28,7 @@ public final class CreditPurchaseVerticle extends VerticleBase {
   public Future<?> start() {
     redis = RedisClients.create(vertx, settings, "purchases");
     CreditPurchases purchases = new CreditPurchases(vertx.eventBus(),
-        new PendingPurchases(redis, settings.redisTimeoutMs()), new MailOutbox(redis, settings.redisTimeoutMs()),
+        new PendingPurchases(redis, settings.redisTimeoutMs()), new MailOutbox(redis, settings.shards(), settings.redisTimeoutMs()),
         settings.priceCurrency());
     var bus = vertx.eventBus();
     return Future.all(List.of(

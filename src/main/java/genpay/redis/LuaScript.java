@@ -21,6 +21,12 @@ import java.util.concurrent.TimeUnit;
  * (first use, a restart flushed the script cache, or a replica just promoted: each node has its own cache).
  * A {@link #critical()} script is a write that must survive a failover: it waits for one replica (see
  * {@link Durability}).
+ *
+ * <p>The rule of every script, so it runs on a Redis Cluster (DESIGN.md section 18): it touches only keys of one
+ * hash tag. It declares in KEYS every key it is given, all carrying the same tag ({@code {s17}}, see
+ * {@link Shards}), and any key it builds itself it builds from the tag of a key in KEYS (snapshot.lua's
+ * {@code tag_of}); a script of one key may use an untagged key. {@link #run} refuses KEYS of different tags at
+ * once, whatever Redis is behind it, so the rule is checked by every test, not only on a cluster.
  */
 public final class LuaScript {
 
@@ -67,6 +73,11 @@ public final class LuaScript {
    * timed out may still run afterwards.
    */
   public Future<Response> run(Redis redis, List<String> keys, List<String> args, long timeoutMs) {
+    String mixed = mixedTags(keys);
+    if (mixed != null) {
+      return Future.failedFuture(new IllegalArgumentException("CROSSSLOT: one script, keys of different hash tags: "
+          + mixed));
+    }
     if (critical) {
       return runConfirmed(redis, keys, args, timeoutMs).map(Durability.Written::response);
     }
@@ -81,6 +92,21 @@ public final class LuaScript {
   public Future<Durability.Written> runConfirmed(Redis redis, List<String> keys, List<String> args, long timeoutMs) {
     return RedisClients.durability(redis).write(keys, request(Command.EVALSHA, sha1, keys, args),
         request(Command.EVAL, source, keys, args), timeoutMs);
+  }
+
+  /** Null when the keys may go to one script: one key, or all of one tag; else the first two that differ. */
+  static String mixedTags(List<String> keys) {
+    if (keys.size() < 2) {
+      return null;
+    }
+    String first = Shards.tagIn(keys.get(0));
+    for (String key : keys) {
+      String tag = Shards.tagIn(key);
+      if (tag == null || !tag.equals(first)) {
+        return keys.get(0) + ", " + key;
+      }
+    }
+    return null;
   }
 
   private static Request request(Command command, String script, List<String> keys, List<String> args) {

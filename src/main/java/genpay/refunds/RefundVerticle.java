@@ -53,7 +53,8 @@ public final class RefundVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     return Future.all(
         bus.<JsonObject>localConsumer(Addresses.REFUNDS_OWED,
-            owed -> claimThenIssue(owed.body().getString("fileId"), leaseMs)).completion(),
+            owed -> claimThenIssue(owed.body().getString("sessionId"), owed.body().getString("fileId"), leaseMs))
+            .completion(),
         bus.localConsumer(Addresses.REFUNDS_SWEEP, answering(body -> sweep(leaseMs))).completion());
   }
 
@@ -63,7 +64,7 @@ public final class RefundVerticle extends VerticleBase {
       return Future.succeededFuture(new JsonObject().put("taken", 0).put("busy", true));
     }
     sweeping = true;
-    return claimThenIssue(null, leaseMs)
+    return claimThenIssue(null, null, leaseMs)
         .map(taken -> new JsonObject().put("taken", taken))
         .eventually(() -> {
           sweeping = false;
@@ -71,10 +72,11 @@ public final class RefundVerticle extends VerticleBase {
         });
   }
 
-  private Future<Integer> claimThenIssue(String fileId, long leaseMs) {
+  /** One file's refund of one order when both are given, else every shard's due refunds. */
+  private Future<Integer> claimThenIssue(String sessionId, String fileId, long leaseMs) {
     JsonObject claim = new JsonObject().put("leaseMs", leaseMs).put("limit", SWEEP_BATCH);
-    if (fileId != null) {
-      claim.put("fileId", fileId);
+    if (fileId != null && sessionId != null) {
+      claim.put("fileId", fileId).put("sessionId", sessionId);
     }
     return vertx.eventBus().<JsonObject>request(Addresses.SESSIONS_REFUNDS_CLAIM, claim)
         .map(reply -> reply.body().getJsonArray("refunds"))

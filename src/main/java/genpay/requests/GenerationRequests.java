@@ -1,6 +1,7 @@
 package genpay.requests;
 
 import genpay.config.Addresses;
+import genpay.redis.JobsQueued;
 import genpay.config.BusFailure;
 import genpay.config.BusReplies;
 import genpay.stripe.RequestCheckoutCommand;
@@ -75,11 +76,15 @@ public final class GenerationRequests {
     long cents = price.getBoolean("paid", false) ? cents(price.getValue("total")) : 0;
     String currency = price.getString("currency", "eur").toLowerCase(Locale.ROOT);
     long urlCount = calculation.getLong("urlCount", 0L);
-    return store.create(RequestIds.next(), hostname, provider, cents, currency, urlCount, locale)
+    String id = RequestKeys.newId(store.shards(), hostname, provider);
+    return store.create(id, hostname, provider, cents, currency, urlCount, locale)
         .compose(created -> {
           if (created.changed()) {
             LOG.info("request {}: {} for {} ({} URLs), {}", created.fields().get("id"), provider, hostname, urlCount,
                 cents > 0 ? "awaiting payment of " + cents + " " + currency : "free, queued");
+            if (cents == 0) {
+              queued(id);
+            }
             publish(created.fields());
           }
           return continueWith(created.fields(), created.changed());
@@ -182,6 +187,7 @@ public final class GenerationRequests {
       switch (done.code()) {
         case 1 -> {
           LOG.info("request {}: paid (session {}), queued", id, session.getString("id"));
+          queued(id);
           publish(done.fields());
           return new JsonObject().put("outcome", "queued");
         }
@@ -228,6 +234,11 @@ public final class GenerationRequests {
   }
 
   /** One change of a request, cluster-wide, as GET shows it. */
+  /** Wakes the request workers of every node for the request's shard. */
+  private void queued(String id) {
+    bus.publish(Addresses.JOBS_QUEUED, JobsQueued.requests(store.shards().of(id)));
+  }
+
   void publish(Map<String, String> fields) {
     bus.publish(Addresses.REQUESTS_CHANGED, RequestSnapshot.of(fields));
   }

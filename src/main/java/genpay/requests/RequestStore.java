@@ -2,6 +2,7 @@ package genpay.requests;
 
 import genpay.redis.LuaScript;
 import genpay.redis.RedisClients;
+import genpay.redis.Shards;
 import genpay.sessions.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -15,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Every Redis access of generation requests on the API side: creation, the payment link, payment, refunds. */
+/**
+ * Every Redis access of generation requests on the API side: creation, the payment link, payment, refunds. A
+ * request's keys carry the tag of its id's shard (RequestKeys).
+ */
 public final class RequestStore {
 
   static final long TTL_SECONDS = TimeUnit.DAYS.toSeconds(30);
@@ -47,24 +51,31 @@ public final class RequestStore {
   }
 
   private final Redis redis;
+  private final Shards shards;
   private final Clock clock;
   private final long timeoutMs;
 
-  public RequestStore(Redis redis, Clock clock, long timeoutMs) {
+  public RequestStore(Redis redis, Shards shards, Clock clock, long timeoutMs) {
     this.redis = redis;
+    this.shards = shards;
     this.clock = clock;
     this.timeoutMs = timeoutMs;
   }
 
+  public Shards shards() {
+    return shards;
+  }
+
   /** The request, or empty fields when unknown. */
   public Future<Map<String, String>> read(String id) {
-    return RedisClients.send(redis, Request.cmd(Command.HGETALL).arg(RequestKeys.request(id)), timeoutMs)
+    return RedisClients.send(redis, Request.cmd(Command.HGETALL).arg(RequestKeys.request(shards.tagOf(id), id)), timeoutMs)
         .map(RequestStore::hash);
   }
 
   /** The request still open (awaiting payment or in progress) for this hostname and provider, or null. */
   public Future<Map<String, String>> open(String hostname, String provider) {
-    return RedisClients.send(redis, Request.cmd(Command.GET).arg(RequestKeys.open(hostname, provider)), timeoutMs)
+    return RedisClients.send(redis, Request.cmd(Command.GET)
+            .arg(RequestKeys.open(shards.tagOf(RequestKeys.owner(hostname, provider)), hostname, provider)), timeoutMs)
         .compose(id -> id == null ? Future.succeededFuture(null) : read(id.toString()).map(fields -> {
           String status = fields.getOrDefault("status", "");
           return status.equals("awaiting_payment") || status.equals("queued") || status.equals("processing")
@@ -72,38 +83,50 @@ public final class RequestStore {
         }));
   }
 
-  /** A new request (free: queued with its job), or the open one for the same hostname and provider. */
+  /**
+   * A new request (free: queued with its job), or the open one for the same hostname and provider. {@code id} comes
+   * from {@link RequestKeys#newId}: in the shard of its hostname and provider.
+   */
   public Future<Outcome> create(String id, String hostname, String provider, long amountCents, String currency,
                                 long urlCount, String locale) {
-    return run(CREATE, List.of(RequestKeys.open(hostname, provider), RequestKeys.request(id), RedisKeys.REQUEST_JOBS),
+    String tag = shards.tagOf(id);
+    if (!tag.equals(shards.tagOf(RequestKeys.owner(hostname, provider)))) {
+      return Future.failedFuture(new IllegalArgumentException("request id not minted in its hostname's shard"));
+    }
+    return run(CREATE, List.of(RequestKeys.open(tag, hostname, provider), RequestKeys.request(tag, id),
+            RedisKeys.requestJobs(tag)),
         List.of(id, hostname, provider, String.valueOf(amountCents), currency, String.valueOf(urlCount),
             String.valueOf(clock.millis()), String.valueOf(TTL_SECONDS), locale));
   }
 
   /** Stores the session carrying the payment link in place of {@code previousSessionId} ('' for none). */
   public Future<Outcome> checkout(String id, String previousSessionId, String sessionId, String url) {
-    return run(CHECKOUT, List.of(RequestKeys.request(id)), List.of(previousSessionId, sessionId, url));
+    return run(CHECKOUT, List.of(RequestKeys.request(shards.tagOf(id), id)), List.of(previousSessionId, sessionId, url));
   }
 
   /** Marks the request paid and queues it, once; code -2 when the payment is not the request's amount. */
   public Future<Outcome> paid(String id, String sessionId, String paymentIntent, long amountCents, String currency) {
-    return run(PAID, List.of(RequestKeys.request(id), RedisKeys.REQUEST_JOBS, RequestKeys.PAID),
+    String tag = shards.tagOf(id);
+    return run(PAID, List.of(RequestKeys.request(tag, id), RedisKeys.requestJobs(tag), RequestKeys.paid(tag)),
         List.of(id, sessionId, paymentIntent, String.valueOf(amountCents), currency, String.valueOf(clock.millis())));
   }
 
-  /** Paid requests the sweep looks at now, the longest unseen first. */
+  /** Paid requests the sweep looks at now, up to {@code limit} of each shard, the longest unseen first in each. */
   public Future<List<String>> watched(int limit) {
-    return RedisClients.send(redis, Request.cmd(Command.ZRANGEBYSCORE).arg(RequestKeys.PAID).arg("-inf")
-            .arg(clock.millis()).arg("LIMIT").arg(0).arg(limit), timeoutMs)
-        .map(ids -> {
-          List<String> list = new java.util.ArrayList<>();
-          ids.forEach(id -> list.add(id.toString()));
-          return list;
-        });
+    List<Future<Response>> shardsDue = shards.tags().stream()
+        .map(tag -> RedisClients.send(redis, Request.cmd(Command.ZRANGEBYSCORE).arg(RequestKeys.paid(tag)).arg("-inf")
+            .arg(clock.millis()).arg("LIMIT").arg(0).arg(limit), timeoutMs))
+        .toList();
+    return Future.all(shardsDue).map(all -> {
+      List<String> list = new java.util.ArrayList<>();
+      shardsDue.forEach(ids -> ids.result().forEach(id -> list.add(id.toString())));
+      return list;
+    });
   }
 
   public Future<RefundClaim> claimRefund(String id, long leaseMs) {
-    return REFUND_CLAIM.run(redis, List.of(RequestKeys.request(id), RequestKeys.PAID),
+    String tag = shards.tagOf(id);
+    return REFUND_CLAIM.run(redis, List.of(RequestKeys.request(tag, id), RequestKeys.paid(tag)),
             List.of(id, String.valueOf(clock.millis()), String.valueOf(leaseMs)), timeoutMs)
         .map(answer -> {
           boolean marked = answer.size() > 1 && answer.get(1).toInteger() == 1;
@@ -117,13 +140,14 @@ public final class RequestStore {
 
   /** Settles an owed refund: {@code succeeded} or {@code failed}. */
   public Future<Outcome> recordRefund(String id, String status, String refundId, String error) {
-    return run(REFUND_RECORD, List.of(RequestKeys.request(id), RequestKeys.PAID),
+    String tag = shards.tagOf(id);
+    return run(REFUND_RECORD, List.of(RequestKeys.request(tag, id), RequestKeys.paid(tag)),
         List.of(id, status, refundId == null ? "" : refundId, error == null ? "" : error));
   }
 
   /** The document of a completed request, or null. */
   public Future<String> result(String id) {
-    return RedisClients.send(redis, Request.cmd(Command.GET).arg(RequestKeys.result(id)), timeoutMs)
+    return RedisClients.send(redis, Request.cmd(Command.GET).arg(RequestKeys.result(shards.tagOf(id), id)), timeoutMs)
         .map(value -> value == null ? null : value.toString());
   }
 

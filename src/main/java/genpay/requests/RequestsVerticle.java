@@ -35,7 +35,7 @@ public final class RequestsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     redis = RedisClients.create(vertx, settings, "requests");
-    RequestStore store = new RequestStore(redis, Clock.systemUTC(), settings.redisTimeoutMs());
+    RequestStore store = new RequestStore(redis, settings.shards(), Clock.systemUTC(), settings.redisTimeoutMs());
     GenerationRequests requests = new GenerationRequests(vertx.eventBus(), store, allowPrivateSites,
         settings.providers().providers().keySet());
     long leaseMs = settings.refundRetrySeconds() * 1000L;

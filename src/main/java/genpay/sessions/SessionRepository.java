@@ -3,21 +3,29 @@ package genpay.sessions;
 import genpay.config.Settings;
 import genpay.redis.LuaScript;
 import genpay.redis.RedisClients;
+import genpay.redis.Shards;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** All Redis access for orders. Every change is one atomic Lua script; a move that is not allowed is a no-op. */
+/**
+ * All Redis access for orders. Every change is one atomic Lua script; a move that is not allowed is a no-op. Every
+ * key of an order carries its shard's tag (DESIGN.md section 18): its files are minted in its shard, and its jobs
+ * go to its shard's streams.
+ */
 public final class SessionRepository {
 
   private static final String PRELUDE = "/lua/snapshot.lua";
@@ -30,20 +38,24 @@ public final class SessionRepository {
   /** A file's end records the refund it owes when it failed: a critical write. */
   private static final LuaScript FILE_END = FILE_UPDATE.critical();
   private static final LuaScript FILE_READ = LuaScript.fromResources("/lua/file_read.lua");
-  private static final LuaScript REFUNDS_CLAIM = LuaScript.fromResources("/lua/refunds_claim.lua");
+  private static final LuaScript REFUNDS_CLAIM = LuaScript.fromResources(PRELUDE, "/lua/refunds_claim.lua");
+  /** What file_read.lua and refund_record.lua answer for a legacy file's pointer: {-2, its order's tag}. */
+  private static final int MOVED = -2;
   private static final LuaScript REFUND_RECORD = LuaScript.fromResources(PRELUDE, "/lua/refund_record.lua").critical();
 
   private final Redis redis;
+  private final Shards shards;
   private final Clock clock;
   private final long ttlSeconds;
   private final long timeoutMs;
 
   public SessionRepository(Redis redis, Clock clock, int ttlDays) {
-    this(redis, clock, ttlDays, RedisClients.COMMAND_TIMEOUT_MS);
+    this(redis, Shards.DEFAULT, clock, ttlDays, RedisClients.COMMAND_TIMEOUT_MS);
   }
 
-  public SessionRepository(Redis redis, Clock clock, int ttlDays, long timeoutMs) {
+  public SessionRepository(Redis redis, Shards shards, Clock clock, int ttlDays, long timeoutMs) {
     this.redis = redis;
+    this.shards = shards;
     this.clock = clock;
     this.ttlSeconds = TimeUnit.DAYS.toSeconds(ttlDays);
     this.timeoutMs = timeoutMs;
@@ -63,7 +75,8 @@ public final class SessionRepository {
     addField(args, "locale", order.locale());
     addField(args, "amountTotal", String.valueOf(order.amountTotal()));
     addField(args, "currency", order.currency());
-    return CREATE.run(redis, List.of(RedisKeys.session(order.sessionId()), RedisKeys.PENDING_SESSIONS), args,
+    String tag = shards.tagOf(order.sessionId());
+    return CREATE.run(redis, List.of(RedisKeys.session(tag, order.sessionId()), RedisKeys.pendingSessions(tag)), args,
             timeoutMs)
         .map(Snapshots::parse);
   }
@@ -76,8 +89,9 @@ public final class SessionRepository {
   public Future<ScriptResult> createCreditOrder(CreditOrder order) {
     List<String> args = new ArrayList<>(List.of(order.orderId(), now(), String.valueOf(ttlSeconds), order.type(),
         String.valueOf(order.quantity())));
+    int shard = shards.of(order.orderId());
     for (int i = 0; i < order.quantity(); i++) {
-      args.add(UUID.randomUUID().toString());
+      args.add(newFileId(shard));
     }
     addField(args, "sessionId", order.orderId());
     addField(args, "kind", CreditOrder.KIND);
@@ -93,14 +107,17 @@ public final class SessionRepository {
     addField(args, "unitCost", String.valueOf(order.unitCost()));
     addField(args, "amountTotal", String.valueOf(order.unitCost() * order.quantity()));
     addField(args, "currency", CreditOrder.CURRENCY);
-    String jobs = order.priority() ? RedisKeys.GENERATION_JOBS_PRIORITY : RedisKeys.GENERATION_JOBS;
-    return CREDIT_ORDER.run(redis, List.of(RedisKeys.session(order.orderId()), jobs, RedisKeys.ACTIVE_FILES), args,
+    String tag = shards.tag(shard);
+    String jobs = order.priority() ? RedisKeys.generationJobsPriority(tag) : RedisKeys.generationJobs(tag);
+    return CREDIT_ORDER.run(redis, List.of(RedisKeys.session(tag, order.orderId()), jobs, RedisKeys.activeFiles(tag)),
+            args,
             timeoutMs)
         .map(Snapshots::parse);
   }
 
   public Future<ScriptResult> read(String sessionId) {
-    return READ.run(redis, List.of(RedisKeys.session(sessionId)), List.of(), timeoutMs).map(Snapshots::parse);
+    return READ.run(redis, List.of(RedisKeys.session(shards.tagOf(sessionId), sessionId)), List.of(), timeoutMs)
+        .map(Snapshots::parse);
   }
 
   /**
@@ -109,15 +126,17 @@ public final class SessionRepository {
    * {@code payment} is what Checkout says of the payer (e-mail, payment intent), kept with the order.
    */
   public Future<ScriptResult> markPaid(String sessionId, String eventId, Payment payment) {
-    List<String> args = new ArrayList<>(List.of(sessionId, now(), String.valueOf(ttlSeconds), eventKey(eventId),
+    int shard = shards.of(sessionId);
+    String tag = shards.tag(shard);
+    List<String> args = new ArrayList<>(List.of(sessionId, now(), String.valueOf(ttlSeconds), eventKey(tag, eventId),
         payment.email(), payment.paymentIntent()));
     // Fresh ids for every call; only the call that wins the move to processing uses them.
     for (int i = 0; i < Settings.MAX_QUANTITY; i++) {
-      args.add(UUID.randomUUID().toString());
+      args.add(newFileId(shard));
     }
     return PAID.run(redis,
-            List.of(RedisKeys.session(sessionId), RedisKeys.PENDING_SESSIONS, RedisKeys.GENERATION_JOBS,
-                RedisKeys.ACTIVE_FILES), args, timeoutMs)
+            List.of(RedisKeys.session(tag, sessionId), RedisKeys.pendingSessions(tag), RedisKeys.generationJobs(tag),
+                RedisKeys.activeFiles(tag)), args, timeoutMs)
         .map(Snapshots::parse);
   }
 
@@ -130,8 +149,9 @@ public final class SessionRepository {
   public Future<ScriptResult> transition(String sessionId, Set<SessionStatus> from, SessionStatus target,
                                          String error, String eventId) {
     String allowed = from.stream().map(SessionStatus::wire).collect(Collectors.joining(" "));
-    return TRANSITION.run(redis, List.of(RedisKeys.session(sessionId), RedisKeys.PENDING_SESSIONS),
-            List.of(sessionId, now(), allowed, target.wire(), error == null ? "" : error, eventKey(eventId),
+    String tag = shards.tagOf(sessionId);
+    return TRANSITION.run(redis, List.of(RedisKeys.session(tag, sessionId), RedisKeys.pendingSessions(tag)),
+            List.of(sessionId, now(), allowed, target.wire(), error == null ? "" : error, eventKey(tag, eventId),
                 String.valueOf(ttlSeconds)), timeoutMs)
         .map(Snapshots::parse);
   }
@@ -139,21 +159,38 @@ public final class SessionRepository {
   /** A file moves forward at the provider; the session's version moves with it, and it ends with its last file. */
   public Future<ScriptResult> updateFile(FileUpdate update) {
     int progress = Math.max(0, Math.min(100, update.progress()));
-    return (update.status().terminal() ? FILE_END : FILE_UPDATE).run(redis, List.of(RedisKeys.file(update.fileId()), RedisKeys.session(update.sessionId()),
-            RedisKeys.ACTIVE_FILES, RedisKeys.REFUNDS_OWED, RedisKeys.MAIL_OUTBOX),
+    String tag = shards.tagOf(update.sessionId());
+    return (update.status().terminal() ? FILE_END : FILE_UPDATE).run(redis, List.of(RedisKeys.file(tag, update.fileId()),
+            RedisKeys.session(tag, update.sessionId()),
+            RedisKeys.activeFiles(tag), RedisKeys.refundsOwed(tag), RedisKeys.mailOutbox(tag)),
             List.of(now(), update.status().wire(), String.valueOf(progress), update.url(), update.thumbnailUrl(),
                 update.error(), update.providerId()), timeoutMs)
         .map(Snapshots::parse);
   }
 
   /**
-   * Owed refunds that are due, each leased for {@code leaseMs} (longer after each earlier try); only
-   * {@code fileId} when given. Each: {@code {fileId, sessionId, amount, currency, paymentIntent, attempt, accountId}} (accountId '' but for
-   * a credit order).
+   * Owed refunds that are due, each leased for {@code leaseMs} (longer after each earlier try): only {@code fileId}
+   * of the order {@code sessionId} when both are given, else up to {@code limit} of every shard. Each:
+   * {@code {fileId, sessionId, amount, currency, paymentIntent, attempt, accountId}} (accountId '' but for a credit
+   * order).
    */
-  public Future<List<JsonObject>> claimRefunds(String fileId, long leaseMs, int limit) {
-    return REFUNDS_CLAIM.run(redis, List.of(RedisKeys.REFUNDS_OWED), List.of(now(), String.valueOf(leaseMs),
-            String.valueOf(limit), fileId == null ? "" : fileId), timeoutMs)
+  public Future<List<JsonObject>> claimRefunds(String sessionId, String fileId, long leaseMs, int limit) {
+    if (fileId != null && sessionId != null) {
+      return claimShardRefunds(shards.tagOf(sessionId), fileId, leaseMs, limit);
+    }
+    // One call per shard; a shard with nothing due answers at once.
+    List<Future<List<JsonObject>>> claims = shards.tags().stream()
+        .map(tag -> claimShardRefunds(tag, "", leaseMs, limit)).toList();
+    return Future.all(claims).map(all -> {
+      List<JsonObject> claimed = new ArrayList<>();
+      claims.forEach(claim -> claimed.addAll(claim.result()));
+      return claimed;
+    });
+  }
+
+  private Future<List<JsonObject>> claimShardRefunds(String tag, String fileId, long leaseMs, int limit) {
+    return REFUNDS_CLAIM.run(redis, List.of(RedisKeys.refundsOwed(tag)), List.of(now(), String.valueOf(leaseMs),
+            String.valueOf(limit), fileId), timeoutMs)
         .map(response -> {
           List<JsonObject> claimed = new ArrayList<>();
           for (var row : response) {
@@ -172,20 +209,50 @@ public final class SessionRepository {
    */
   public Future<ScriptResult> recordRefund(String fileId, Set<String> from, String to, String refundId,
                                            Set<String> counted, String error) {
-    return REFUND_RECORD.run(redis, List.of(RedisKeys.file(fileId), RedisKeys.REFUNDS_OWED),
-            List.of(now(), String.join(" ", from), to, refundId == null ? "" : refundId, String.join(" ", counted),
-                error == null ? "" : error), timeoutMs)
+    List<String> args = List.of(now(), String.join(" ", from), to, refundId == null ? "" : refundId,
+        String.join(" ", counted), error == null ? "" : error);
+    return followingPointer(fileId, tag -> REFUND_RECORD.run(redis,
+            List.of(RedisKeys.file(tag, fileId), RedisKeys.refundsOwed(tag)), args, timeoutMs))
         .map(Snapshots::parse);
   }
 
   /** The file snapshot of DESIGN.md section 4 plus the worker's own fields, or null when there is no such file. */
   public Future<JsonObject> readFile(String fileId) {
-    return FILE_READ.run(redis, List.of(RedisKeys.file(fileId)), List.of(), timeoutMs).map(Snapshots::parseFile);
+    return followingPointer(fileId, tag -> FILE_READ.run(redis, List.of(RedisKeys.file(tag, fileId)), List.of(),
+            timeoutMs))
+        .map(Snapshots::parseFile);
   }
 
-  /** Ids of sessions still pending that were created before {@code createdBeforeMillis}, oldest first, paged. */
-  public Future<List<String>> pendingCreatedBefore(long createdBeforeMillis, int offset, int limit) {
-    return RedisClients.send(redis, Request.cmd(Command.ZRANGEBYSCORE).arg(RedisKeys.PENDING_SESSIONS).arg("-inf")
+  /**
+   * Runs {@code script} on the file's key in its id's shard; a legacy file (placed under its order's tag by
+   * scripts/migrate-keys) left a pointer there, and the script runs once more under the tag it names.
+   */
+  private Future<Response> followingPointer(String fileId, Function<String, Future<Response>> script) {
+    return script.apply(shards.tagOf(fileId))
+        .compose(response -> response.get(0).toInteger() == MOVED
+            ? script.apply(response.get(1).toString())
+            : Future.succeededFuture(response));
+  }
+
+  public Shards shards() {
+    return shards;
+  }
+
+  /**
+   * A file id of {@code shard}: the order's files share its tag, so one script reaches them all. One secure random
+   * UUID per file, whose low 24 bits alone are drawn again until it falls in the shard (a paid webhook mints ten).
+   */
+  private String newFileId(int shard) {
+    UUID base = UUID.randomUUID();
+    long high = base.getMostSignificantBits();
+    long low = base.getLeastSignificantBits() & ~0xFFFFFFL;
+    return shards.mint(shard, () -> new UUID(high, low | ThreadLocalRandom.current().nextInt(1 << 24)).toString());
+  }
+
+  /** Ids of a shard's sessions still pending that were created before {@code createdBeforeMillis}, oldest first, paged. */
+  public Future<List<String>> pendingCreatedBefore(int shard, long createdBeforeMillis, int offset, int limit) {
+    return RedisClients.send(redis, Request.cmd(Command.ZRANGEBYSCORE)
+            .arg(RedisKeys.pendingSessions(shards.tag(shard))).arg("-inf")
             .arg(createdBeforeMillis).arg("LIMIT").arg(offset).arg(limit), timeoutMs)
         .map(response -> {
           List<String> ids = new ArrayList<>();
@@ -199,8 +266,8 @@ public final class SessionRepository {
         .mapEmpty();
   }
 
-  private static String eventKey(String eventId) {
-    return eventId == null || eventId.isEmpty() ? "" : RedisKeys.stripeEvent(eventId);
+  private static String eventKey(String tag, String eventId) {
+    return eventId == null || eventId.isEmpty() ? "" : RedisKeys.stripeEvent(tag, eventId);
   }
 
   private String now() {

@@ -3,6 +3,7 @@ package genpay.sessions;
 import genpay.config.Addresses;
 import genpay.config.BusFailure;
 import genpay.config.Settings;
+import genpay.redis.JobsQueued;
 import genpay.redis.RedisClients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,7 +42,8 @@ public final class SessionStoreVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     redis = RedisClients.create(vertx, settings, "sessions");
-    repository = new SessionRepository(redis, Clock.systemUTC(), settings.sessionTtlDays(), settings.redisTimeoutMs());
+    repository = new SessionRepository(redis, settings.shards(), Clock.systemUTC(), settings.sessionTtlDays(),
+        settings.redisTimeoutMs());
     var bus = vertx.eventBus();
     return Future.all(List.of(
         bus.localConsumer(Addresses.SESSIONS_CREATE, answering(this::create)).completion(),
@@ -84,6 +86,7 @@ public final class SessionStoreVerticle extends VerticleBase {
           if (stored.changed()) {
             LOG.info("session {}: credit order stored, {} {}(s), prompt of {} chars, status processing",
                 order.orderId(), order.quantity(), order.type(), order.prompt().length());
+            jobsQueued(order.orderId());
           }
           publish(stored);
           return stored.session();
@@ -140,6 +143,7 @@ public final class SessionStoreVerticle extends VerticleBase {
             LOG.info("session {}: {} -> {}", sessionId, action, outcome.session().getString("status"));
             if ("paid".equals(action)) {
               stages.orderToPayment(outcome.time("paidAt") - outcome.time("createdAt"));
+              jobsQueued(sessionId);
             }
           }
           publish(outcome);
@@ -170,7 +174,8 @@ public final class SessionStoreVerticle extends VerticleBase {
               .findFirst().orElse(null);
           if (result.changed() && file != null && file.getJsonObject("refund") != null) {
             // Ended unsuccessfully on a card order: this node issues the refund now; a sweep does if it dies.
-            vertx.eventBus().send(Addresses.REFUNDS_OWED, new JsonObject().put("fileId", update.fileId()), LOCAL);
+            vertx.eventBus().send(Addresses.REFUNDS_OWED, new JsonObject().put("fileId", update.fileId())
+                .put("sessionId", update.sessionId()), LOCAL);
           }
           if (result.changed()) {
             String sessionStatus = result.session().getString("status");
@@ -193,7 +198,8 @@ public final class SessionStoreVerticle extends VerticleBase {
 
   /** {@code {fileId?, leaseMs, limit}} → {@code {refunds: [...]}}: owed refunds due, leased to the caller. */
   private Future<JsonObject> claimRefunds(JsonObject body) {
-    return repository.claimRefunds(body.getString("fileId"), body.getLong("leaseMs"), body.getInteger("limit", 50))
+    return repository.claimRefunds(body.getString("sessionId"), body.getString("fileId"), body.getLong("leaseMs"),
+            body.getInteger("limit", 50))
         .recover(cause -> unavailable(body.getString("fileId", "-"), "refunds not claimed", cause))
         .map(claimed -> new JsonObject().put("refunds", new JsonArray(claimed)));
   }
@@ -233,7 +239,8 @@ public final class SessionStoreVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> pending(JsonObject body) {
-    return repository.pendingCreatedBefore(body.getLong("createdBefore"), body.getInteger("offset", 0),
+    return repository.pendingCreatedBefore(body.getInteger("shard", 0), body.getLong("createdBefore"),
+            body.getInteger("offset", 0),
             body.getInteger("limit", 100))
         .recover(cause -> failure(BusFailure.UNAVAILABLE, "the order store is unavailable"))
         .map(ids -> new JsonObject().put("sessionIds", new JsonArray(ids)));
@@ -243,6 +250,11 @@ public final class SessionStoreVerticle extends VerticleBase {
     return repository.ping()
         .recover(cause -> failure(BusFailure.UNAVAILABLE, "Redis does not answer"))
         .map(v -> new JsonObject().put("redis", "up"));
+  }
+
+  /** Wakes the workers of every node for the order's shard (genpay.generation.StreamConsumer). */
+  private void jobsQueued(String orderId) {
+    vertx.eventBus().publish(Addresses.JOBS_QUEUED, JobsQueued.generation(settings.shards().of(orderId)));
   }
 
   /**

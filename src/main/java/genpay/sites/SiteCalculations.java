@@ -3,6 +3,7 @@ package genpay.sites;
 import genpay.config.BusFailure;
 import genpay.config.BusReplies;
 import genpay.redis.RedisClients;
+import genpay.requests.RequestKeys;
 import genpay.web.InvalidInput;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -50,12 +51,13 @@ public final class SiteCalculations {
     this.clock = clock;
   }
 
+  /** {@code calculation:{hostname}}: its list and staging keys share the hostname's hash tag (one MULTI). */
   public static String key(String hostname) {
-    return "calculation:" + hostname;
+    return RequestKeys.calculation(hostname);
   }
 
   public static String urlsKey(String hostname) {
-    return key(hostname) + ":urls";
+    return RequestKeys.calculationUrls(hostname);
   }
 
   /**

@@ -85,7 +85,7 @@ final class BillingSteps {
    */
   Step start(String customer, String testClock, JsonObject price, String paymentMethod, JsonObject metadata,
              long now) {
-    String id = SandboxIds.next("sub_", 24);
+    String id = SandboxIds.near(customer, "sub_", 24);
     String interval = price.getJsonObject("recurring").getString("interval");
     long end = BillingPeriods.periodEnd(now, interval, 0);
     JsonObject item = new JsonObject()
@@ -358,7 +358,7 @@ final class BillingSteps {
     step.event("invoice.paid", invoice);
     if (amount > 0) {
       JsonObject intent = new JsonObject()
-          .put("id", SandboxIds.next("pi_test_", 24))
+          .put("id", SandboxIds.near(sub.getString("customer"), "pi_test_", 24))
           .put("object", "payment_intent")
           .put("amount", amount)
           .put("amount_received", amount)
@@ -382,7 +382,7 @@ final class BillingSteps {
   }
 
   private JsonObject invoice(JsonObject sub, String reason, List<JsonObject> lines, long at) {
-    String id = SandboxIds.next("in_", 24);
+    String id = SandboxIds.near(sub.getString("customer"), "in_", 24);
     JsonObject internal = internal(sub);
     int count = internal.getInteger("invoices", 0) + 1;
     internal.put("invoices", count);

@@ -83,10 +83,11 @@ final class SandboxBilling {
 
   // ---- test clocks
 
-  private JsonObject newClock(long frozenTime, String name) {
+  /** {@code owner}: an Idempotency-Key to mint it near (a retried create makes its clock in the same shard), or null. */
+  private JsonObject newClock(long frozenTime, String name, String owner) {
     long now = realNow();
     return new JsonObject()
-        .put("id", SandboxIds.next("clock_", 24))
+        .put("id", SandboxIds.near(owner, "clock_", 24))
         .put("object", "test_helpers.test_clock")
         .put("created", now)
         .put("deletes_after", now + CLOCK_LIFETIME)
@@ -99,7 +100,7 @@ final class SandboxBilling {
 
   Future<JsonObject> createClock(Map<String, String> form) {
     long frozen = FormNumbers.epoch(form, "frozen_time", true);
-    JsonObject made = newClock(frozen, form.getOrDefault("name", null));
+    JsonObject made = newClock(frozen, form.getOrDefault("name", null), null);
     return commit(new Change().create(SandboxStore.clock(made.getString("id")), made))
         .map(done -> BillingSteps.render(made));
   }
@@ -274,16 +275,18 @@ final class SandboxBilling {
         });
     return named.compose(existing -> {
       Change change = new Change();
+      JsonObject own = existing == null ? newClock(realNow(), "genpay sandbox", idempotencyKey) : null;
+      String clockOfCustomer = own != null ? own.getString("id") : clockId;
+      // The customer, its clock and the key's claim share the clock's tag (a retry names the same clock or makes
+      // its own in the same shard).
       String idem = idempotencyKey == null || idempotencyKey.isEmpty() ? null
-          : StripeSandbox.idempotencyKey("customer:" + idempotencyKey);
+          : StripeSandbox.idempotencyKey(SandboxIds.tag(clockOfCustomer), "customer:" + idempotencyKey);
       if (idem != null) {
         change.expectAbsent(idem);
       }
-      JsonObject own = existing == null ? newClock(realNow(), "genpay sandbox") : null;
-      String clockOfCustomer = own != null ? own.getString("id") : clockId;
       long created = existing != null ? existing.json().getLong("frozen_time") : own.getLong("frozen_time");
       JsonObject customer = new JsonObject()
-          .put("id", SandboxIds.next("cus_", 14))
+          .put("id", SandboxIds.near(clockOfCustomer, "cus_", 14))
           .put("object", "customer")
           .put("created", created)
           .put("email", form.get("email"))
@@ -338,7 +341,7 @@ final class SandboxBilling {
 
   private JsonObject paymentMethod(String customer, String number, String email, long now) {
     return new JsonObject()
-        .put("id", SandboxIds.next("pm_", 24))
+        .put("id", SandboxIds.near(customer, "pm_", 24))
         .put("object", "payment_method")
         .put("type", "card")
         .put("billing_details", new JsonObject().put("email", email == null || email.isEmpty() ? null : email))
@@ -604,7 +607,7 @@ final class SandboxBilling {
       throw SandboxError.invalid("url_invalid", "Not a valid URL: return_url.");
     }
     return readCustomer(customer).compose(found -> {
-      String id = SandboxIds.next("bps_", 24);
+      String id = SandboxIds.near(customer, "bps_", 24);
       JsonObject session = new JsonObject()
           .put("id", id)
           .put("object", "billing_portal.session")

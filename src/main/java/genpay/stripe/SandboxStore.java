@@ -16,7 +16,9 @@ import java.util.Map;
 
 /**
  * The billing half of the sandbox keeps each object as a versioned JSON hash under {@code sandbox:stripe:*};
- * a {@link Change} writes several at once, only if none moved since it was read.
+ * a {@link Change} writes several at once, only if none moved since it was read. Every key carries the tag of its
+ * object's shard ({@link SandboxIds}): a customer's objects are minted in its shard, a customer in its test
+ * clock's, so one change (one script) touches keys of one tag.
  */
 final class SandboxStore {
 
@@ -37,47 +39,47 @@ final class SandboxStore {
   }
 
   static String customer(String id) {
-    return "sandbox:stripe:customer:" + id;
+    return "sandbox:stripe:customer:" + SandboxIds.tag(id) + ":" + id;
   }
 
   static String customerSubscriptions(String id) {
-    return "sandbox:stripe:customer:" + id + ":subscriptions";
+    return "sandbox:stripe:customer:" + SandboxIds.tag(id) + ":" + id + ":subscriptions";
   }
 
   static String customerInvoices(String id) {
-    return "sandbox:stripe:customer:" + id + ":invoices";
+    return "sandbox:stripe:customer:" + SandboxIds.tag(id) + ":" + id + ":invoices";
   }
 
   static String customerPaymentMethods(String id) {
-    return "sandbox:stripe:customer:" + id + ":payment_methods";
+    return "sandbox:stripe:customer:" + SandboxIds.tag(id) + ":" + id + ":payment_methods";
   }
 
   static String clock(String id) {
-    return "sandbox:stripe:clock:" + id;
+    return "sandbox:stripe:clock:" + SandboxIds.tag(id) + ":" + id;
   }
 
   static String clockCustomers(String id) {
-    return "sandbox:stripe:clock:" + id + ":customers";
+    return "sandbox:stripe:clock:" + SandboxIds.tag(id) + ":" + id + ":customers";
   }
 
   static String subscription(String id) {
-    return "sandbox:stripe:subscription:" + id;
+    return "sandbox:stripe:subscription:" + SandboxIds.tag(id) + ":" + id;
   }
 
   static String invoice(String id) {
-    return "sandbox:stripe:invoice:" + id;
+    return "sandbox:stripe:invoice:" + SandboxIds.tag(id) + ":" + id;
   }
 
   static String paymentMethod(String id) {
-    return "sandbox:stripe:payment_method:" + id;
+    return "sandbox:stripe:payment_method:" + SandboxIds.tag(id) + ":" + id;
   }
 
   static String portalSession(String id) {
-    return "sandbox:stripe:portal:" + id;
+    return "sandbox:stripe:portal:" + SandboxIds.tag(id) + ":" + id;
   }
 
   static String paymentIntent(String id) {
-    return "sandbox:stripe:pi:" + id;
+    return "sandbox:stripe:pi:" + SandboxIds.tag(id) + ":" + id;
   }
 
   Future<Versioned> read(String key) {

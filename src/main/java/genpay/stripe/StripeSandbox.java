@@ -56,8 +56,9 @@ public final class StripeSandbox {
     return new SandboxBilling(store, prices, settings.appUrl(), clock, events);
   }
 
+  /** A Checkout Session, under its shard's tag (SandboxIds: minted near its customer or its Idempotency-Key). */
   static String key(String sessionId) {
-    return "sandbox:stripe:cs:" + sessionId;
+    return "sandbox:stripe:cs:" + SandboxIds.tag(sessionId) + ":" + sessionId;
   }
 
   /** The sandbox accepts test keys only; a live key is refused outright. */
@@ -86,7 +87,7 @@ public final class StripeSandbox {
     String successUrl = required(form, "success_url");
     String cancelUrl = required(form, "cancel_url");
     long now = clock.millis() / 1000;
-    String id = SandboxIds.next("cs_test_", 58);
+    String id = SandboxIds.near(idempotencyKey, "cs_test_", 58);
     JsonObject metadata = FormNumbers.metadata(form, "metadata");
     JsonObject body = new JsonObject()
         .put("id", id)
@@ -125,7 +126,8 @@ public final class StripeSandbox {
     String successUrl = required(form, "success_url");
     String cancelUrl = required(form, "cancel_url");
     long now = clock.millis() / 1000;
-    String id = SandboxIds.next("cs_test_", 58);
+    // In its customer's shard: paying it starts the subscription in one change with the customer's objects.
+    String id = SandboxIds.near(customer, "cs_test_", 58);
     JsonObject body = new JsonObject()
         .put("id", id)
         .put("object", "checkout.session")
@@ -159,7 +161,10 @@ public final class StripeSandbox {
     // One script stores the session and claims the key: a create whose answer is lost (a timeout, a crash)
     // leaves both or neither, and the retry with the same key gets the session, like Stripe.
     boolean idempotent = idempotencyKey != null && !idempotencyKey.isEmpty();
-    List<String> keys = idempotent ? List.of(key(id), idempotencyKey(idempotencyKey)) : List.of(key(id));
+    // The key's claim under the session's tag: a retry mints its session in the same shard (near the same key or
+    // customer), so it finds the claim.
+    List<String> keys = idempotent ? List.of(key(id), idempotencyKey(SandboxIds.tag(id), idempotencyKey))
+        : List.of(key(id));
     return CREATE.run(redis, keys, List.of(id, body.encode(), String.valueOf(TTL_SECONDS), fingerprint(form)))
         .compose(created -> {
           if (created.get(0).toInteger() < 0) {
@@ -205,8 +210,9 @@ public final class StripeSandbox {
     return new LinePrice(settings.priceAmount(), settings.priceCurrency());
   }
 
-  static String idempotencyKey(String key) {
-    return "sandbox:stripe:idempotency:" + key;
+  /** An Idempotency-Key's claim, under the tag of the object the request is about (one tag per script). */
+  static String idempotencyKey(String tag, String key) {
+    return "sandbox:stripe:idempotency:" + tag + ":" + key;
   }
 
   /** The request's parameters, whatever their order: a key reused with other parameters is refused, like Stripe. */
@@ -240,7 +246,7 @@ public final class StripeSandbox {
     if (!paid && !"declined".equals(outcome)) {
       throw SandboxError.invalid("parameter_invalid_string", "outcome must be paid or declined");
     }
-    String paymentIntent = SandboxIds.next("pi_test_", 24);
+    String paymentIntent = SandboxIds.near(sessionId, "pi_test_", 24);
     return move(sessionId, "complete", paid ? "paid" : "unpaid", paymentIntent, email == null ? "" : email.trim(),
         "This Checkout Session is no longer open.");
   }
@@ -289,15 +295,15 @@ public final class StripeSandbox {
         metadata.put(name.substring(9, name.length() - 1), value);
       }
     });
-    String id = SandboxIds.next("re_test_", 24);
+    String id = SandboxIds.near(paymentIntent, "re_test_", 24);
     boolean idempotent = idempotencyKey != null && !idempotencyKey.isEmpty();
     List<String> keys = new java.util.ArrayList<>(List.of(paymentIntentKey(paymentIntent), refundKey(id),
         refundsKey(paymentIntent)));
     if (idempotent) {
-      keys.add(idempotencyKey("refund:" + idempotencyKey));
+      keys.add(idempotencyKey(SandboxIds.tag(paymentIntent), "refund:" + idempotencyKey));
     }
     return REFUND.run(redis, keys, List.of(id, amount, metadata.encode(), String.valueOf(clock.millis() / 1000),
-            String.valueOf(TTL_SECONDS)))
+            String.valueOf(TTL_SECONDS), paymentIntent))
         .compose(made -> {
           int result = made.get(0).toInteger();
           if (result == -1) {
@@ -346,15 +352,16 @@ public final class StripeSandbox {
   }
 
   private static String paymentIntentKey(String id) {
-    return "sandbox:stripe:pi:" + id;
+    return SandboxStore.paymentIntent(id);
   }
 
+  /** A refund, minted in its payment intent's shard. */
   private static String refundKey(String id) {
-    return "sandbox:stripe:re:" + id;
+    return "sandbox:stripe:re:" + SandboxIds.tag(id) + ":" + id;
   }
 
-  private static String refundsKey(String paymentIntent) {
-    return "sandbox:stripe:refunds:" + paymentIntent;
+  static String refundsKey(String paymentIntent) {
+    return "sandbox:stripe:refunds:" + SandboxIds.tag(paymentIntent) + ":" + paymentIntent;
   }
 
   private Future<JsonObject> move(String sessionId, String status, String paymentStatus, String paymentIntent,

@@ -248,7 +248,8 @@ public final class StripeWebhooksVerticle extends VerticleBase {
   /**
    * Reconciles every pending order older than RECONCILE_AFTER_SECONDS, a page at a time; replies with how
    * many it asked Stripe about. Orders Stripe still calls open stay pending and are paged past, so a
-   * backlog of abandoned checkouts never starves the newer ones.
+   * backlog of abandoned checkouts never starves the newer ones. Shard after shard: one look at each when none
+   * is due.
    */
   private Future<JsonObject> sweep() {
     long now = System.currentTimeMillis();
@@ -257,7 +258,12 @@ public final class StripeWebhooksVerticle extends VerticleBase {
       return Future.succeededFuture(new JsonObject().put("reconciled", 0).put("busy", true));
     }
     sweeping = true;
-    return sweepPage(now - settings.reconcileAfterSeconds() * 1000L, 0, 0)
+    long createdBefore = now - settings.reconcileAfterSeconds() * 1000L;
+    Future<Integer> swept = Future.succeededFuture(0);
+    for (int shard : settings.shards().all()) {
+      swept = swept.compose(done -> sweepPage(shard, createdBefore, 0, done));
+    }
+    return swept
         .map(count -> {
           if (count > 0) {
             LOG.info("sweep: reconciled {} pending order(s) with Stripe", count);
@@ -270,15 +276,15 @@ public final class StripeWebhooksVerticle extends VerticleBase {
         });
   }
 
-  private Future<Integer> sweepPage(long createdBefore, int offset, int done) {
-    JsonObject query = new JsonObject().put("createdBefore", createdBefore).put("offset", offset)
+  private Future<Integer> sweepPage(int shard, long createdBefore, int offset, int done) {
+    JsonObject query = new JsonObject().put("shard", shard).put("createdBefore", createdBefore).put("offset", offset)
         .put("limit", SWEEP_PAGE);
     return vertx.eventBus().<JsonObject>request(Addresses.SESSIONS_PENDING, query)
         .map(reply -> reply.body().getJsonArray("sessionIds").getList())
         .compose(ids -> ids.isEmpty()
             ? Future.succeededFuture(done)
             : reconcileEach(ids, 0, 0).compose(stillPending ->
-                sweepPage(createdBefore, offset + stillPending, done + ids.size())));
+                sweepPage(shard, createdBefore, offset + stillPending, done + ids.size())));
   }
 
   /** One at a time, so a sweep never floods Stripe; counts the orders that are still pending afterwards. */

@@ -54,7 +54,8 @@ public final class GenerationHandler implements Handler<RoutingContext> {
     }
     long unit = settings.credits().costs().item(request.type(), request.quality(), request.durationSeconds());
     long cost = unit * request.quantity();
-    String orderId = SessionIds.newCreditOrderId();
+    // In the account's shard (DESIGN.md section 18): the order lives beside the ledger it was paid from.
+    String orderId = settings.shards().mintNear(account.id(), SessionIds::newCreditOrderId);
     JsonObject spend = new JsonObject().put("accountId", account.id()).put("amount", Credits.toJson(cost))
         .put("sourceId", orderId).put("operation", request.type()).put("model", request.model())
         .put("description", request.quantity() + " " + request.type() + "(s)");

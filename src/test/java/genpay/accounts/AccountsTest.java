@@ -1,5 +1,7 @@
 package genpay.accounts;
 
+import genpay.credits.LedgerKeys;
+import genpay.TestKeys;
 import genpay.CapturedLog;
 import genpay.TestEngine;
 import io.vertx.core.Future;
@@ -171,7 +173,7 @@ class AccountsTest {
     assertEquals(10, me.getNumber("balance").intValue(), "the free plan's credits of the month");
     assertFalse(me.getBoolean("apiAccess"));
     assertTrue(me.getString("id").startsWith("acc_"), me.encode());
-    Map<String, String> stored = AccountStore.fields(redis(Request.cmd(Command.HGETALL).arg("account:" + me.getString("id"))));
+    Map<String, String> stored = AccountStore.fields(redis(Request.cmd(Command.HGETALL).arg(TestKeys.account(me.getString("id")))));
     assertEquals(Set.of("id", "email", "plan", "createdAt"), stored.keySet());
     assertEquals(me.getString("id"),
         redis(Request.cmd(Command.GET).arg("account:email:" + Tokens.sha256(email.toLowerCase()))).toString());
@@ -211,7 +213,7 @@ class AccountsTest {
     assertEquals("free", first.getString("plan"));
     assertEquals(10.0, first.getDouble("balance"), "the free plan's monthly credits, from the first request on");
     assertEquals(10.0, account(session).bodyAsJsonObject().getDouble("balance"));
-    long freeGrants = redis(Request.cmd(Command.XRANGE).arg("ledger:{" + first.getString("id") + "}").arg("-").arg("+"))
+    long freeGrants = redis(Request.cmd(Command.XRANGE).arg(LedgerKeys.stream(TestKeys.SHARDS, first.getString("id"))).arg("-").arg("+"))
         .stream().filter(entry -> entry.get(1).toString().contains("free_grant")).count();
     assertEquals(1, freeGrants, "granted once per account and month");
   }
@@ -329,7 +331,7 @@ class AccountsTest {
     assertProblem(onFree, 403);
     assertTrue(onFree.bodyAsJsonObject().getString("type").endsWith("/plan-required"));
 
-    redis(Request.cmd(Command.HSET).arg("account:" + accountId).arg("plan").arg("pro"));
+    redis(Request.cmd(Command.HSET).arg(TestKeys.account(accountId)).arg("plan").arg("pro"));
     HttpResponse<Buffer> created = await(withCookie(genpay.http.post("/api/keys"), session)
         .putHeader("Origin", origin).sendJsonObject(new JsonObject().put("name", "ci")));
     assertEquals(201, created.statusCode(), created.bodyAsString());
@@ -338,7 +340,7 @@ class AccountsTest {
     assertTrue(key.startsWith("gpk_") && Tokens.SECRET.matcher(key.substring(4)).matches(), key);
     assertEquals(key.substring(0, 8), created.bodyAsJsonObject().getString("prefix"));
     String keyId = created.bodyAsJsonObject().getString("id");
-    Map<String, String> stored = AccountStore.fields(redis(Request.cmd(Command.HGETALL).arg("apikey:" + Tokens.sha256(key))));
+    Map<String, String> stored = AccountStore.fields(redis(Request.cmd(Command.HGETALL).arg(AccountStore.apiKeyKey(TestKeys.SHARDS, Tokens.sha256(key)))));
     assertEquals(accountId, stored.get("accountId"));
     assertFalse(stored.containsValue(key), "stored hashed");
 
@@ -370,12 +372,12 @@ class AccountsTest {
         .putHeader("Origin", origin).send());
     assertEquals(204, revoked.statusCode(), revoked.bodyAsString());
     assertProblem(await(genpay.http.get("/api/account").putHeader("Authorization", "Bearer " + key).send()), 401);
-    assertEquals(0, redis(Request.cmd(Command.EXISTS).arg("apikey:" + Tokens.sha256(key))).toInteger());
+    assertEquals(0, redis(Request.cmd(Command.EXISTS).arg(AccountStore.apiKeyKey(TestKeys.SHARDS, Tokens.sha256(key)))).toInteger());
     assertProblem(await(withCookie(genpay.http.delete("/api/keys/" + keyId), session).putHeader("Origin", origin)
         .send()), 404);
 
     // Back to free: the remaining key no longer works, though it still exists.
-    redis(Request.cmd(Command.HSET).arg("account:" + accountId).arg("plan").arg("free"));
+    redis(Request.cmd(Command.HSET).arg(TestKeys.account(accountId)).arg("plan").arg("free"));
     HttpResponse<Buffer> fellBack = await(genpay.http.get("/api/account")
         .putHeader("Authorization", "Bearer " + secondKey).send());
     assertProblem(fellBack, 403);
@@ -437,7 +439,7 @@ class AccountsTest {
     String email = newEmail();
     String session = signIn(email);
     String accountId = account(session).bodyAsJsonObject().getString("id");
-    redis(Request.cmd(Command.HSET).arg("account:" + accountId).arg("plan").arg("pro"));
+    redis(Request.cmd(Command.HSET).arg(TestKeys.account(accountId)).arg("plan").arg("pro"));
     String key = await(withCookie(genpay.http.post("/api/keys"), session).putHeader("Origin", origin)
         .sendJsonObject(new JsonObject().put("name", "logs"))).bodyAsJsonObject().getString("key");
     SECRETS.add(key);

@@ -1,5 +1,6 @@
 package genpay.billing;
 
+import genpay.TestKeys;
 import genpay.accounts.AccountStore;
 import genpay.redis.EmbeddedRedis;
 import genpay.redis.RedisClients;
@@ -36,8 +37,8 @@ class BillingStoreTest {
     server = EmbeddedRedis.start(dataDir, 0, "everysec");
     vertx = Vertx.vertx();
     redis = RedisClients.create(vertx, server.url(), "billing-store-test");
-    store = new BillingStore(redis, 10_000);
-    accounts = new AccountStore(redis, Clock.systemUTC(), 10_000);
+    store = new BillingStore(redis, TestKeys.SHARDS, 10_000);
+    accounts = new AccountStore(redis, TestKeys.SHARDS, Clock.systemUTC(), 10_000);
   }
 
   @AfterAll

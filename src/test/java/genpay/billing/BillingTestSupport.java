@@ -1,5 +1,6 @@
 package genpay.billing;
 
+import genpay.TestKeys;
 import com.stripe.StripeClient;
 import com.stripe.param.testhelpers.TestClockAdvanceParams;
 import genpay.TestEngine;
@@ -97,7 +98,7 @@ final class BillingTestSupport {
 
   /** Every ledger entry of the account, oldest first. */
   List<Map<String, String>> entries() {
-    Response entries = await(genpay.redis.send(Request.cmd(Command.XRANGE).arg(LedgerKeys.stream(accountId))
+    Response entries = await(genpay.redis.send(Request.cmd(Command.XRANGE).arg(LedgerKeys.stream(TestKeys.SHARDS, accountId))
         .arg("-").arg("+")));
     List<Map<String, String>> result = new ArrayList<>();
     for (Response entry : entries) {
@@ -129,7 +130,7 @@ final class BillingTestSupport {
   }
 
   Map<String, String> billingHash() {
-    Response hash = await(genpay.redis.send(Request.cmd(Command.HGETALL).arg(BillingStore.key(accountId))));
+    Response hash = await(genpay.redis.send(Request.cmd(Command.HGETALL).arg(BillingStore.key(TestKeys.SHARDS, accountId))));
     Map<String, String> fields = new HashMap<>();
     for (String key : hash.getKeys()) {
       fields.put(key, hash.get(key).toString());

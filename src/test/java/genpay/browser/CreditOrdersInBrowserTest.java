@@ -1,5 +1,6 @@
 package genpay.browser;
 
+import genpay.TestKeys;
 import genpay.TestEngine;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -80,7 +81,7 @@ class CreditOrdersInBrowserTest {
   @Test
   void theOrderPageShowsImagesAsPicturesAndAudioAsAPlayer() {
     String session = cookie("pictures" + System.nanoTime() + "@example.test", "10.7.0.1");
-    await(genpay.redis.send(Request.cmd(Command.HSET).arg("account:" + accountId(session)).arg("plan").arg("pro")));
+    await(genpay.redis.send(Request.cmd(Command.HSET).arg(TestKeys.account(accountId(session))).arg("plan").arg("pro")));
     String images = order(session, new JsonObject().put("type", "image").put("prompt", "a kite").put("quantity", 2));
     browser.go(origin + "/en/payment-success/" + images);
     JsonArray shown = (JsonArray) browser.awaitScript(AWAIT_MEDIA, 2);
@@ -101,7 +102,7 @@ class CreditOrdersInBrowserTest {
     String email = "toolpage" + System.nanoTime() + "@example.test";
     browser.go(origin + genpay.signInPath(email, "10.7.0.2"));
     String session = cookie(email, "10.7.0.3");
-    await(genpay.redis.send(Request.cmd(Command.HSET).arg("account:" + accountId(session)).arg("plan").arg("pro")));
+    await(genpay.redis.send(Request.cmd(Command.HSET).arg(TestKeys.account(accountId(session))).arg("plan").arg("pro")));
     browser.go(origin + "/en/tool/veo3-video");
     assertTrue(browser.run("return document.getElementById('pay-credits').textContent;").toString()
         .contains("Pay with 10 credits"));

@@ -240,4 +240,16 @@ class SettingsTest {
     env.put("APP_URL", "https://pay.example.com");
     assertEquals("https://pay.example.com", Settings.from(new JsonObject(), env).appUrl(), "a set APP_URL is kept");
   }
+
+  @Test
+  void redisShardsDefaultsTo64AndIsOneTo16384() {
+    assertEquals(64, Settings.from(new JsonObject(), Map.of()).shards().count());
+    assertEquals(16_384, Settings.from(new JsonObject(), Map.of("REDIS_SHARDS", "16384")).redisShards());
+    assertEquals(8, Settings.from(new JsonObject(), Map.of("REDIS_SHARDS", "8")).withRedisUrl("redis://127.0.0.1:1")
+        .shards().count());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Settings.from(new JsonObject(), Map.of("REDIS_SHARDS", "0")));
+    assertTrue(e.getMessage().contains("REDIS_SHARDS"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"));
+  }
 }

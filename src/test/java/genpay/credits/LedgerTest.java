@@ -1,5 +1,6 @@
 package genpay.credits;
 
+import genpay.TestKeys;
 import genpay.redis.EmbeddedRedis;
 import genpay.redis.RedisClients;
 import io.vertx.core.Future;
@@ -104,7 +105,7 @@ class LedgerTest {
 
   /** Every entry of the stream, oldest first. */
   static List<Map<String, String>> stream(String account) {
-    Response entries = await(redis.send(Request.cmd(Command.XRANGE).arg(LedgerKeys.stream(account)).arg("-")
+    Response entries = await(redis.send(Request.cmd(Command.XRANGE).arg(LedgerKeys.stream(TestKeys.SHARDS, account)).arg("-")
         .arg("+")));
     List<Map<String, String>> result = new ArrayList<>();
     for (Response entry : entries) {
@@ -120,7 +121,7 @@ class LedgerTest {
 
   /** Remaining of every bucket the account ever had, exhausted and expired ones included (they hold 0). */
   static long allBucketsRemaining(String account) {
-    Response all = await(redis.send(Request.cmd(Command.HVALS).arg(LedgerKeys.buckets(account))));
+    Response all = await(redis.send(Request.cmd(Command.HVALS).arg(LedgerKeys.buckets(TestKeys.SHARDS, account))));
     long sum = 0;
     for (Response bucket : all) {
       long remaining = new JsonObject(bucket.toString()).getLong("remaining");
@@ -492,7 +493,7 @@ class LedgerTest {
     assertTrue(seen.keySet().stream().anyMatch(k -> k.startsWith("expiry:")), "buckets expired along the way");
     assertTrue(seen.keySet().stream().anyMatch(k -> k.startsWith("refund:")), "refunds were applied");
     // Never more back than a spend took.
-    Response spendRecords = await(redis.send(Request.cmd(Command.HVALS).arg(LedgerKeys.spends(account))));
+    Response spendRecords = await(redis.send(Request.cmd(Command.HVALS).arg(LedgerKeys.spends(TestKeys.SHARDS, account))));
     for (Response record : spendRecords) {
       JsonObject spend = new JsonObject(record.toString());
       assertTrue(spend.getLong("refunded") <= spend.getLong("amount"), spend.encode());

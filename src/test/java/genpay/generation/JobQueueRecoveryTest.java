@@ -4,6 +4,7 @@ import genpay.LaggingProxy;
 import genpay.TestEngine;
 import genpay.redis.EmbeddedRedis;
 import genpay.redis.RedisClients;
+import genpay.TestKeys;
 import genpay.sessions.RedisKeys;
 import genpay.sessions.Payment;
 import genpay.sessions.ScriptResult;
@@ -66,7 +67,7 @@ class JobQueueRecoveryTest {
       String fileId = paid.files().get(0).getString("id");
 
       await(genpay.acknowledged(List.of(fileId)).timeout(30, TimeUnit.SECONDS));
-      assertEquals("completed", fileStatus(direct, fileId));
+      assertEquals("completed", fileStatus(direct, sessionId, fileId));
       assertEquals(1, genpay.providerStarts(fileId));
     } finally {
       direct.close();
@@ -83,7 +84,7 @@ class JobQueueRecoveryTest {
       genpay.clickOnCheckoutPage(first, "paid");
       assertEquals("completed", await(firstDone.timeout(30, TimeUnit.SECONDS)).getString("status"));
 
-      await(genpay.redis.send(Request.cmd(Command.DEL).arg(RedisKeys.GENERATION_JOBS)));
+      deleteJobStreams(genpay.redis);
 
       String second = genpay.order(2, "after the stream is lost");
       var secondDone = genpay.reaches(second, "completed", "error");
@@ -99,13 +100,13 @@ class JobQueueRecoveryTest {
       var processing = cashier.reaches(sessionId, "processing");
       cashier.clickOnCheckoutPage(sessionId, "paid");
       List<String> fileIds = GenerationResilienceTest.fileIdsOf(await(processing.timeout(20, TimeUnit.SECONDS)));
-      await(cashier.redis.send(Request.cmd(Command.DEL).arg(RedisKeys.GENERATION_JOBS)));
+      deleteJobStreams(cashier.redis);
 
       try (TestEngine worker = TestEngine.start(quick(Map.of("REDIS_URL", cashier.settings().redisUrl(),
           "WORKER_CLAIM_IDLE_SECONDS", "1")))) {
         await(worker.acknowledged(fileIds).timeout(30, TimeUnit.SECONDS));
         for (String fileId : fileIds) {
-          assertEquals("completed", fileStatus(worker.redis, fileId));
+          assertEquals("completed", fileStatus(worker.redis, sessionId, fileId));
           assertEquals(1, worker.providerStarts(fileId));
         }
         assertEquals("completed", await(worker.http.get("/api/webhook-status/" + sessionId).send())
@@ -118,28 +119,29 @@ class JobQueueRecoveryTest {
   void aDeadWorkersJobBehindOverAThousandLiveOnesIsClaimed() throws Exception {
     try (TestEngine cashier = TestEngine.start(quick(Map.of("GENERATION_WORKER", "false")))) {
       Redis redis = cashier.redis;
-      await(new JobQueue(redis, 3_000).ensureGroup());
-      // 1500 entries a live worker follows, in front of the one a dead worker held.
+      String sessionId = cashier.order(1, "behind a long queue");
+      String stream = TestKeys.jobs(sessionId);
+      await(new JobQueue(redis, TestKeys.SHARDS, 3_000).streams().ensureGroups(List.of(stream)));
+      // 1500 entries a live worker follows, in front of the one a dead worker held (in the order's shard's stream).
       List<String> live = new ArrayList<>();
       for (int i = 0; i < 1_500; i++) {
-        live.add(await(redis.send(Request.cmd(Command.XADD).arg(RedisKeys.GENERATION_JOBS).arg("*")
+        live.add(await(redis.send(Request.cmd(Command.XADD).arg(stream).arg("*")
             .arg("sessionId").arg("cs_test_live").arg("fileId").arg("live-" + i))).toString());
       }
       await(redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(JobQueue.GROUP).arg("live-worker")
-          .arg("COUNT").arg(2_000).arg("STREAMS").arg(RedisKeys.GENERATION_JOBS).arg(">")));
-      String sessionId = cashier.order(1, "behind a long queue");
+          .arg("COUNT").arg(2_000).arg("STREAMS").arg(stream).arg(">")));
       var processing = cashier.reaches(sessionId, "processing");
       cashier.clickOnCheckoutPage(sessionId, "paid");
       String fileId = await(processing.timeout(20, TimeUnit.SECONDS)).getString("fileId");
       Response taken = await(redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(JobQueue.GROUP)
-          .arg("dead-worker").arg("COUNT").arg(1).arg("STREAMS").arg(RedisKeys.GENERATION_JOBS).arg(">")));
-      String deadEntry = taken.get(RedisKeys.GENERATION_JOBS).get(0).get(0).toString();
-      await(redis.send(Request.cmd(Command.XCLAIM).arg(RedisKeys.GENERATION_JOBS).arg(JobQueue.GROUP)
+          .arg("dead-worker").arg("COUNT").arg(1).arg("STREAMS").arg(stream).arg(">")));
+      String deadEntry = taken.get(stream).get(0).get(0).toString();
+      await(redis.send(Request.cmd(Command.XCLAIM).arg(stream).arg(JobQueue.GROUP)
           .arg("dead-worker").arg(0).arg(deadEntry).arg("IDLE").arg(600_000).arg("JUSTID")));
 
       // The live worker keeps its entries fresh, as a real one does.
       long heartbeat = cashier.engine.vertx().setPeriodic(500, id -> {
-        Request claim = Request.cmd(Command.XCLAIM).arg(RedisKeys.GENERATION_JOBS).arg(JobQueue.GROUP)
+        Request claim = Request.cmd(Command.XCLAIM).arg(stream).arg(JobQueue.GROUP)
             .arg("live-worker").arg(0);
         live.forEach(claim::arg);
         redis.send(claim.arg("JUSTID"));
@@ -147,7 +149,7 @@ class JobQueueRecoveryTest {
       try (TestEngine worker = TestEngine.start(quick(Map.of("REDIS_URL", cashier.settings().redisUrl(),
           "WORKER_CLAIM_IDLE_SECONDS", "5")))) {
         await(worker.acknowledged(List.of(fileId)).timeout(30, TimeUnit.SECONDS));
-        assertEquals("completed", fileStatus(redis, fileId));
+        assertEquals("completed", fileStatus(redis, sessionId, fileId));
       } finally {
         cashier.engine.vertx().cancelTimer(heartbeat);
       }
@@ -157,10 +159,11 @@ class JobQueueRecoveryTest {
   @Test
   void acknowledgedJobsLeaveTheStreamAndConsumersOfGoneWorkersAreRemoved() throws Exception {
     try (TestEngine genpay = TestEngine.start(quick(Map.of("WORKER_CLAIM_IDLE_SECONDS", "1")))) {
-      // A worker of an earlier run that owns nothing any more.
-      await(new JobQueue(genpay.redis, 3_000).ensureGroup());
+      // A worker of an earlier run that owns nothing any more, in one shard's stream.
+      String watched = TestKeys.allJobs().get(0);
+      await(new JobQueue(genpay.redis, TestKeys.SHARDS, 3_000).streams().ensureGroups(List.of(watched)));
       await(genpay.redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(JobQueue.GROUP)
-          .arg("worker-of-a-dead-node").arg("COUNT").arg(1).arg("STREAMS").arg(RedisKeys.GENERATION_JOBS).arg(">")));
+          .arg("worker-of-a-dead-node").arg("COUNT").arg(1).arg("STREAMS").arg(watched).arg(">")));
       List<String> fileIds = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         String sessionId = genpay.order(2, "order " + i);
@@ -169,31 +172,38 @@ class JobQueueRecoveryTest {
         fileIds.addAll(GenerationResilienceTest.fileIdsOf(await(processing.timeout(20, TimeUnit.SECONDS))));
       }
       await(genpay.acknowledged(fileIds).timeout(30, TimeUnit.SECONDS));
-      assertEquals(0, await(genpay.redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.GENERATION_JOBS))).toLong(),
-          "acknowledged entries are deleted");
-      assertEquals(0, await(genpay.redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.ACTIVE_FILES))).toLong());
+      assertEquals(0, TestKeys.total(genpay.redis, Command.XLEN, TestKeys.allJobStreams()), "acknowledged entries are deleted");
+      assertEquals(0, TestKeys.total(genpay.redis, Command.ZCARD,
+          TestKeys.SHARDS.tags().stream().map(RedisKeys::activeFiles).toList()));
 
-      List<String> consumers = consumers(genpay.redis);
+      List<String> consumers = consumers(genpay.redis, watched);
       for (int check = 0; check < 100 && consumers.contains("worker-of-a-dead-node"); check++) {
         await(genpay.engine.vertx().timer(100));
-        consumers = consumers(genpay.redis);
+        consumers = consumers(genpay.redis, watched);
       }
       assertEquals(1, consumers.size(), "only the running worker is left: " + consumers);
       assertTrue(consumers.get(0).startsWith("worker-"), consumers.toString());
     }
   }
 
-  private static List<String> consumers(Redis redis) {
+  private static List<String> consumers(Redis redis, String stream) {
     List<String> names = new ArrayList<>();
     for (Response consumer : await(redis.send(Request.cmd(Command.XINFO).arg("CONSUMERS")
-        .arg(RedisKeys.GENERATION_JOBS).arg(JobQueue.GROUP)))) {
+        .arg(stream).arg(JobQueue.GROUP)))) {
       names.add(consumer.get("name").toString());
     }
     return names;
   }
 
-  private static String fileStatus(Redis redis, String fileId) {
-    Response status = await(redis.send(Request.cmd(Command.HGET).arg(RedisKeys.file(fileId)).arg("status")));
+  /** Every shard's generation streams are deleted, as an operator's mistake would. */
+  static void deleteJobStreams(Redis redis) {
+    for (String stream : TestKeys.allJobStreams()) {
+      await(redis.send(Request.cmd(Command.DEL).arg(stream)));
+    }
+  }
+
+  private static String fileStatus(Redis redis, String sessionId, String fileId) {
+    Response status = await(redis.send(Request.cmd(Command.HGET).arg(TestKeys.file(sessionId, fileId)).arg("status")));
     return status == null ? null : status.toString();
   }
 }

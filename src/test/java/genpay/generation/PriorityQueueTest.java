@@ -3,7 +3,7 @@ package genpay.generation;
 import genpay.TestEngine;
 import genpay.config.Addresses;
 import genpay.credits.SignIns;
-import genpay.sessions.RedisKeys;
+import genpay.TestKeys;
 import genpay.sessions.StageTimers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Promise;
@@ -64,8 +64,8 @@ class PriorityQueueTest {
       setPlan(genpay, accountId(genpay, pro), "pro");
       String proFile = order(genpay, pro, "a pro image, queued last", 1).get(0);
 
-      assertEquals(40, length(genpay, RedisKeys.GENERATION_JOBS));
-      assertEquals(1, length(genpay, RedisKeys.GENERATION_JOBS_PRIORITY));
+      assertEquals(40, TestKeys.total(genpay.redis, Command.XLEN, TestKeys.allJobs()));
+      assertEquals(1, length(genpay, TestKeys.priorityJobs(accountId(genpay, pro))));
 
       List<String> started = new CopyOnWriteArrayList<>();
       Promise<Void> twoStarted = Promise.promise();
@@ -100,11 +100,13 @@ class PriorityQueueTest {
       String pro = SignIns.signIn(genpay);
       setPlan(genpay, accountId(genpay, pro), "pro");
       String fileId = order(genpay, pro, "an image a dead worker took", 1).get(0);
-      await(new JobQueue(genpay.redis, 3_000).ensureGroup());
+      // A credit order lives in its account's shard, its jobs in that shard's streams.
+      String priority = TestKeys.priorityJobs(accountId(genpay, pro));
+      await(new JobQueue(genpay.redis, TestKeys.SHARDS, 3_000).streams().ensureGroups(List.of(priority)));
       Response taken = await(genpay.redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(JobQueue.GROUP)
-          .arg("dead-worker").arg("COUNT").arg(1).arg("STREAMS").arg(RedisKeys.GENERATION_JOBS_PRIORITY).arg(">")));
-      assertEquals(1, taken.get(RedisKeys.GENERATION_JOBS_PRIORITY).size());
-      assertEquals(1, pending(genpay, RedisKeys.GENERATION_JOBS_PRIORITY));
+          .arg("dead-worker").arg("COUNT").arg(1).arg("STREAMS").arg(priority).arg(">")));
+      assertEquals(1, taken.get(priority).size());
+      assertEquals(1, pending(genpay, priority));
 
       var done = genpay.acknowledged(List.of(fileId));
       String worker = deployWorker(genpay);
@@ -112,8 +114,8 @@ class PriorityQueueTest {
 
       assertEquals("completed", fileStatus(genpay, fileId));
       assertEquals(1, genpay.providerStarts(fileId));
-      assertEquals(0, pending(genpay, RedisKeys.GENERATION_JOBS_PRIORITY));
-      assertEquals(0, length(genpay, RedisKeys.GENERATION_JOBS_PRIORITY), "acknowledged entries are deleted");
+      assertEquals(0, pending(genpay, priority));
+      assertEquals(0, length(genpay, priority), "acknowledged entries are deleted");
       await(genpay.engine.vertx().undeploy(worker));
     }
   }
@@ -124,19 +126,21 @@ class PriorityQueueTest {
       String pro = SignIns.signIn(genpay);
       setPlan(genpay, accountId(genpay, pro), "pro");
       String fileId = order(genpay, pro, "an image whose stream was lost", 1).get(0);
-      await(genpay.redis.send(Request.cmd(Command.DEL).arg(RedisKeys.GENERATION_JOBS_PRIORITY)));
+      String account = accountId(genpay, pro);
+      String priority = TestKeys.priorityJobs(account);
+      await(genpay.redis.send(Request.cmd(Command.DEL).arg(priority)));
 
-      List<String> requeued = await(new JobQueue(genpay.redis, 3_000)
+      Map<Integer, List<String>> requeued = await(new JobQueue(genpay.redis, TestKeys.SHARDS, 3_000)
           .recoverLost(System.currentTimeMillis() + 1, 0, 100));
-      assertEquals(List.of(fileId), requeued);
-      assertEquals(1, length(genpay, RedisKeys.GENERATION_JOBS_PRIORITY), "back in the priority stream");
-      assertEquals(0, length(genpay, RedisKeys.GENERATION_JOBS));
+      assertEquals(Map.of(TestKeys.SHARDS.of(account), List.of(fileId)), requeued);
+      assertEquals(1, length(genpay, priority), "back in the priority stream");
+      assertEquals(0, length(genpay, TestKeys.jobs(account)));
 
       var done = genpay.acknowledged(List.of(fileId));
       String worker = deployWorker(genpay);
       await(done.timeout(30, TimeUnit.SECONDS));
       assertEquals("completed", fileStatus(genpay, fileId));
-      assertEquals(0, length(genpay, RedisKeys.GENERATION_JOBS_PRIORITY));
+      assertEquals(0, length(genpay, priority));
       await(genpay.engine.vertx().undeploy(worker));
     }
   }
@@ -167,7 +171,7 @@ class PriorityQueueTest {
   }
 
   private static void setPlan(TestEngine genpay, String accountId, String plan) {
-    await(genpay.redis.send(Request.cmd(Command.HSET).arg("account:" + accountId).arg("plan").arg(plan)));
+    await(genpay.redis.send(Request.cmd(Command.HSET).arg(TestKeys.account(accountId)).arg("plan").arg(plan)));
   }
 
   private static void grant(TestEngine genpay, String accountId, double credits) {
@@ -186,7 +190,7 @@ class PriorityQueueTest {
   }
 
   private static String fileStatus(TestEngine genpay, String fileId) {
-    Response status = await(genpay.redis.send(Request.cmd(Command.HGET).arg(RedisKeys.file(fileId)).arg("status")));
-    return status == null ? null : status.toString();
+    HttpResponse<Buffer> file = await(genpay.http.get("/api/file/" + fileId).send());
+    return file.statusCode() == 200 ? file.bodyAsJsonObject().getString("status") : null;
   }
 }

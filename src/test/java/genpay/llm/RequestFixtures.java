@@ -1,6 +1,8 @@
 package genpay.llm;
 
+import genpay.TestKeys;
 import genpay.requests.RequestKeys;
+import genpay.sessions.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,7 +22,8 @@ import static genpay.TestEngine.await;
 
 /**
  * Generation requests as the API makes them (the issue 16 contract's hash), written straight into Redis: the
- * API is another branch's. A queued request with its site's URLs and its job in {@code jobs:requests}.
+ * API is another branch's. A queued request with its site's URLs and its job in {@code jobs:{sN}:requests}, all under the
+ * tag of the request id's shard, as if it were minted there (the worker reaches every key from the id).
  */
 final class RequestFixtures {
 
@@ -31,18 +34,19 @@ final class RequestFixtures {
     Request list = Request.cmd(Command.RPUSH).arg(RequestKeys.calculationUrls(hostname));
     urls.forEach(list::arg);
     await(redis.send(list));
-    await(redis.send(Request.cmd(Command.HSET).arg(RequestKeys.request(id)).arg("id").arg(id)
+    String tag = TestKeys.tag(id);
+    await(redis.send(Request.cmd(Command.HSET).arg(RequestKeys.request(tag, id)).arg("id").arg(id)
         .arg("hostname").arg(hostname).arg("provider").arg(provider).arg("status").arg("queued")
         .arg("amount").arg(amountCents).arg("currency").arg("eur").arg("sessionId").arg("").arg("paymentLink").arg("")
         .arg("done").arg(0).arg("total").arg(urls.size()).arg("error").arg("")
         .arg("createdAt").arg(System.currentTimeMillis()).arg("version").arg(1).arg("refund").arg("none")
         .arg("refundId").arg("")));
-    await(redis.send(Request.cmd(Command.SET).arg(RequestKeys.open(hostname, provider)).arg(id)));
-    await(redis.send(Request.cmd(Command.XADD).arg(RequestQueue.STREAM).arg("*").arg("requestId").arg(id)));
+    await(redis.send(Request.cmd(Command.SET).arg(RequestKeys.open(tag, hostname, provider)).arg(id)));
+    await(redis.send(Request.cmd(Command.XADD).arg(RedisKeys.requestJobs(tag)).arg("*").arg("requestId").arg(id)));
   }
 
   static Map<String, String> hash(Redis redis, String id) {
-    return RequestStore.hash(await(redis.send(Request.cmd(Command.HGETALL).arg(RequestKeys.request(id)))));
+    return RequestStore.hash(await(redis.send(Request.cmd(Command.HGETALL).arg(RequestKeys.request(TestKeys.tag(id), id)))));
   }
 
   /** Every requests.changed of one request, and a future of the first whose status is one of {@code statuses}. */

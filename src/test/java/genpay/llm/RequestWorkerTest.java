@@ -1,6 +1,8 @@
 package genpay.llm;
 
+import genpay.TestKeys;
 import genpay.requests.RequestKeys;
+import genpay.sessions.RedisKeys;
 import genpay.TestEngine;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -34,7 +36,7 @@ class RequestWorkerTest {
       assertEquals("completed", completed.getString("status"), completed.encode());
       assertEquals(new JsonObject().put("done", 120).put("total", 120), completed.getJsonObject("progress"));
 
-      String document = await(genpay.redis.send(Request.cmd(Command.GET).arg(RequestKeys.result(id)))).toString();
+      String document = await(genpay.redis.send(Request.cmd(Command.GET).arg(RequestKeys.result(TestKeys.tag(id), id)))).toString();
       List<String> lines = document.lines().toList();
       assertEquals(122, lines.size(), document);
       assertEquals("# " + LoopbackSite.TITLE, lines.get(0));
@@ -66,10 +68,10 @@ class RequestWorkerTest {
       Map<String, String> hash = RequestFixtures.hash(genpay.redis, id);
       assertEquals("completed", hash.get("status"));
       assertEquals("none", hash.get("refund"));
-      assertEquals(0L, await(genpay.redis.send(Request.cmd(Command.EXISTS).arg(RequestKeys.lines(id)))).toLong());
+      assertEquals(0L, await(genpay.redis.send(Request.cmd(Command.EXISTS).arg(RequestKeys.lines(TestKeys.tag(id), id)))).toLong());
       assertEquals(0L, await(genpay.redis.send(Request.cmd(Command.EXISTS)
-          .arg(RequestKeys.open(site.hostname(), "ollama")))).toLong(), "the hostname is free for a new request");
-      assertEquals(0L, await(genpay.redis.send(Request.cmd(Command.XLEN).arg(RequestQueue.STREAM))).toLong(),
+          .arg(RequestKeys.open(TestKeys.tag(id), site.hostname(), "ollama")))).toLong(), "the hostname is free for a new request");
+      assertEquals(0L, await(genpay.redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.requestJobs(TestKeys.tag(id))))).toLong(),
           "the job is acknowledged and deleted");
     }
   }
@@ -90,8 +92,8 @@ class RequestWorkerTest {
       Map<String, String> hash = RequestFixtures.hash(genpay.redis, paid);
       assertEquals("failed", hash.get("status"));
       assertEquals("owed", hash.get("refund"));
-      assertEquals(0L, await(genpay.redis.send(Request.cmd(Command.EXISTS).arg(RequestKeys.result(paid)))).toLong());
-      assertEquals(0L, await(genpay.redis.send(Request.cmd(Command.EXISTS).arg(RequestKeys.lines(paid)))).toLong());
+      assertEquals(0L, await(genpay.redis.send(Request.cmd(Command.EXISTS).arg(RequestKeys.result(TestKeys.tag(paid), paid)))).toLong());
+      assertEquals(0L, await(genpay.redis.send(Request.cmd(Command.EXISTS).arg(RequestKeys.lines(TestKeys.tag(paid), paid)))).toLong());
       // Retried before giving up: every call of a page was asked again, and the request stopped early.
       Map<String, String> perUrl = RequestStore.hash(await(genpay.redis.send(Request.cmd(Command.HGETALL)
           .arg(LlmSandbox.callsKey("gemini")))));
@@ -122,7 +124,7 @@ class RequestWorkerTest {
       await(site.held(concurrency));
       await(vertx.undeploy(first));
       Set<String> doneBefore = new HashSet<>(RequestStore.hash(await(genpay.redis.send(Request.cmd(Command.HGETALL)
-          .arg(RequestKeys.lines(id))))).keySet());
+          .arg(RequestKeys.lines(TestKeys.tag(id), id))))).keySet());
       doneBefore.remove(RequestStore.SITE_TITLE_FIELD);
       assertTrue(doneBefore.size() >= 60 - concurrency && doneBefore.size() <= 60, "stopped mid-way: " + doneBefore.size());
       assertFalse(doneBefore.contains(site.url(61)));
@@ -131,7 +133,7 @@ class RequestWorkerTest {
       await(vertx.deployVerticle(new RequestWorkerVerticle(genpay.settings(), vertx1 -> new GuardedPageSource(vertx1, true))));
       JsonObject completed = await(watch.reached(), 60);
       assertEquals("completed", completed.getString("status"), completed.encode());
-      List<String> lines = await(genpay.redis.send(Request.cmd(Command.GET).arg(RequestKeys.result(id)))).toString()
+      List<String> lines = await(genpay.redis.send(Request.cmd(Command.GET).arg(RequestKeys.result(TestKeys.tag(id), id)))).toString()
           .lines().toList();
       assertEquals(122, lines.size());
       for (int page = 1; page <= 120; page++) {

@@ -1,5 +1,6 @@
 package genpay.mail;
 
+import genpay.TestKeys;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import genpay.TestEngine;
@@ -83,7 +84,7 @@ class MailOncePerCauseTest {
         Future<JsonObject> skippedBySecond = tries(second, cause, "already-sent", 1);
         Future<JsonObject> resentByFirst = tries(first, cause, "sent", 1);
         Future<JsonObject> resentBySecond = tries(second, cause, "sent", 1);
-        assertTrue(await(new MailOutbox(first.redis, 3_000).enqueue(cause, System.currentTimeMillis())));
+        assertTrue(await(new MailOutbox(first.redis, TestKeys.SHARDS, 3_000).enqueue(cause, System.currentTimeMillis())));
         JsonObject outcome = await(firstOf(skippedByFirst, skippedBySecond, resentByFirst, resentBySecond));
         assertEquals("already-sent", outcome.getString("outcome"));
         long skipped = System.currentTimeMillis();
@@ -91,7 +92,7 @@ class MailOncePerCauseTest {
         assertFalse(inOutbox(first, cause));
         assertEquals(1, smtp.getReceivedMessages().length, "nothing more after the restart");
         assertEquals(0, count(first, "sent") + count(second, "sent"));
-        assertEquals(0L, await(first.redis.send(Request.cmd(Command.ZCARD).arg(MailOutbox.OUTBOX))).toLong());
+        assertEquals(0L, await(first.redis.send(Request.cmd(Command.ZCARD).arg(MailOutbox.outboxKey(TestKeys.SHARDS, cause)))).toLong());
       }
     } finally {
       slow.close();

@@ -1,5 +1,7 @@
 package genpay.mail;
 
+import genpay.sessions.RedisKeys;
+import genpay.TestKeys;
 import genpay.TestEngine;
 import genpay.config.Addresses;
 import genpay.stripe.StripeSignature;
@@ -61,7 +63,7 @@ final class MailTestSupport {
    */
   static void paid(TestEngine genpay, String sessionId, String email) {
     genpay.clickOnCheckoutPage(sessionId, "paid");
-    String paymentIntent = await(genpay.redis.send(Request.cmd(Command.HGET).arg("sandbox:stripe:cs:" + sessionId)
+    String paymentIntent = await(genpay.redis.send(Request.cmd(Command.HGET).arg(TestKeys.stripeSandbox("cs", sessionId))
         .arg("payment_intent"))).toString();
     JsonObject event = new JsonObject()
         .put("id", "evt_test_mail" + System.nanoTime() + "x" + SEQUENCE.incrementAndGet())
@@ -139,15 +141,16 @@ final class MailTestSupport {
   }
 
   static boolean inOutbox(TestEngine genpay, String cause) {
-    return await(genpay.redis.send(Request.cmd(Command.ZSCORE).arg(MailOutbox.OUTBOX).arg(cause))) != null;
+    return await(genpay.redis.send(Request.cmd(Command.ZSCORE).arg(MailOutbox.outboxKey(TestKeys.SHARDS, cause)).arg(cause))) != null;
   }
 
   static boolean markedSent(TestEngine genpay, String cause) {
-    return await(genpay.redis.send(Request.cmd(Command.EXISTS).arg(MailOutbox.sentKey(cause)))).toInteger() == 1;
+    return await(genpay.redis.send(Request.cmd(Command.EXISTS).arg(MailOutbox.sentKey(TestKeys.SHARDS, cause)))).toInteger() == 1;
   }
 
   static int attempts(TestEngine genpay, String cause) {
-    Response attempts = await(genpay.redis.send(Request.cmd(Command.HGET).arg(MailOutbox.ATTEMPTS).arg(cause)));
+    Response attempts = await(genpay.redis.send(Request.cmd(Command.HGET)
+        .arg(RedisKeys.mailAttempts(MailOutbox.tagOf(TestKeys.SHARDS, cause))).arg(cause)));
     return attempts == null ? 0 : attempts.toInteger();
   }
 

@@ -1,5 +1,6 @@
 package genpay.mail;
 
+import genpay.TestKeys;
 import genpay.TestEngine;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -95,7 +96,7 @@ class SandboxMailboxTest {
     String unknownKind = "no-such-kind:1";
     Future<JsonObject> goneDropped = tries(genpay, gone, "dropped", 1);
     Future<JsonObject> kindDropped = tries(genpay, unknownKind, "dropped", 1);
-    MailOutbox outbox = new MailOutbox(genpay.redis, 3_000);
+    MailOutbox outbox = new MailOutbox(genpay.redis, TestKeys.SHARDS, 3_000);
     long now = System.currentTimeMillis();
     assertTrue(await(outbox.enqueue(gone, now)));
     assertTrue(await(outbox.enqueue(unknownKind, now)));

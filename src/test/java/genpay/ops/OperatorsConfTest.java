@@ -1,10 +1,10 @@
 package genpay.ops;
 
 import genpay.TestEngine;
+import genpay.TestKeys;
 import genpay.config.Addresses;
 import genpay.sessions.FileStatus;
 import genpay.sessions.FileUpdate;
-import genpay.sessions.RedisKeys;
 import genpay.stripe.StripeSignature;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -85,14 +85,14 @@ class OperatorsConfTest {
 
       // Jobs queued an hour ago on Q: one no worker took (lag), one a worker took and never finished (stuck).
       long hourAgo = System.currentTimeMillis() - 3_600_000;
-      await(q.redis.send(Request.cmd(Command.XADD).arg(RedisKeys.GENERATION_JOBS).arg(hourAgo + "-0")
+      await(q.redis.send(Request.cmd(Command.XADD).arg(TestKeys.jobs("cs_test_nobodys")).arg(hourAgo + "-0")
           .arg("sessionId").arg("cs_test_nobodys").arg("fileId").arg(UUID.randomUUID().toString())));
-      await(q.redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(RedisKeys.GENERATION_JOBS_PRIORITY)
+      await(q.redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(TestKeys.priorityJobs("cs_test_stuck"))
           .arg("generation").arg("0").arg("MKSTREAM")));
-      await(q.redis.send(Request.cmd(Command.XADD).arg(RedisKeys.GENERATION_JOBS_PRIORITY).arg(hourAgo + "-0")
+      await(q.redis.send(Request.cmd(Command.XADD).arg(TestKeys.priorityJobs("cs_test_stuck")).arg(hourAgo + "-0")
           .arg("sessionId").arg("cs_test_stuck").arg("fileId").arg(UUID.randomUUID().toString())));
       await(q.redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg("generation").arg("a-worker-that-hangs")
-          .arg("COUNT").arg(1).arg("STREAMS").arg(RedisKeys.GENERATION_JOBS_PRIORITY).arg(">")));
+          .arg("COUNT").arg(1).arg("STREAMS").arg(TestKeys.priorityJobs("cs_test_stuck")).arg(">")));
 
       // W: three videos paid on the checkout page, all failing at the provider, their refunds meeting Stripe 500s.
       String failing = w.order(3, "three videos the provider fails");

@@ -1,7 +1,7 @@
 package genpay.push;
 
+import genpay.TestKeys;
 import genpay.TestEngine;
-import genpay.sessions.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -69,7 +69,7 @@ class ChaosSoakTest {
         genpay.pauseRedisWrites(PAUSE_MS);
         if (pause == 0) {
           // Queued behind the pause: the stream is gone the moment writes resume.
-          genpay.redis.send(Request.cmd(Command.DEL).arg(RedisKeys.GENERATION_JOBS));
+          TestKeys.allJobs().forEach(stream -> genpay.redis.send(Request.cmd(Command.DEL).arg(stream)));
         }
         await(genpay.engine.vertx().timer(PAUSE_MS));
       }
@@ -95,8 +95,8 @@ class ChaosSoakTest {
       }
       await(genpay.acknowledged(fileIds).timeout(60, TimeUnit.SECONDS), 70);
       assertEquals(0, genpay.pendingJobs(), "nothing pending in the group");
-      assertEquals(0, await(genpay.redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.GENERATION_JOBS))).toLong(),
-          "the stream holds no finished job");
+      assertEquals(0, TestKeys.total(genpay.redis, Command.XLEN, TestKeys.allJobs()),
+          "the streams hold no finished job");
       System.out.printf("chaos soak: %d orders (%d completed, %d files), %d write pauses of %d ms, job stream"
               + " deleted once; longest commit-to-stream %d ms; %d s in all%n", ORDERS, completed, fileIds.size(),
           PAUSES, PAUSE_MS, longestCommitToStreamMs.get(), (System.currentTimeMillis() - began) / 1000);

@@ -1,7 +1,6 @@
 package genpay.redis;
 
 import genpay.TestEngine;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -10,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DESIGN section 18: orders spread over the masters by their shard, so no master carries much more than another. */
-@Disabled("needs shard-keys: today's scripts touch untagged keys of several slots (CROSSSLOT on a cluster)")
 class RedisClusterSpreadTest {
 
   private static final int ORDERS = 1_000;

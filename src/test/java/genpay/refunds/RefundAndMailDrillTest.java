@@ -1,5 +1,6 @@
 package genpay.refunds;
 
+import genpay.TestKeys;
 import genpay.TestEngine;
 import genpay.config.Addresses;
 import io.vertx.core.Future;
@@ -79,13 +80,13 @@ class RefundAndMailDrillTest {
         }
         refundedOnOrders += session.getJsonObject("refunded") == null ? 0
             : session.getJsonObject("refunded").getLong("amount");
-        String paymentIntent = await(genpay.redis.send(Request.cmd(Command.HGET).arg("session:" + sessionId)
+        String paymentIntent = await(genpay.redis.send(Request.cmd(Command.HGET).arg(TestKeys.session(sessionId))
             .arg("paymentIntent"))).toString();
-        refundedAtStripe += await(genpay.redis.send(Request.cmd(Command.HGET).arg("sandbox:stripe:pi:" + paymentIntent)
+        refundedAtStripe += await(genpay.redis.send(Request.cmd(Command.HGET).arg(TestKeys.stripeSandbox("pi", paymentIntent))
             .arg("refunded"))).toLong();
         for (Response refundId : await(genpay.redis.send(Request.cmd(Command.LRANGE)
-            .arg("sandbox:stripe:refunds:" + paymentIntent).arg(0).arg(-1)))) {
-          String metadata = await(genpay.redis.send(Request.cmd(Command.HGET).arg("sandbox:stripe:re:" + refundId)
+            .arg(TestKeys.stripeSandbox("refunds", paymentIntent)).arg(0).arg(-1)))) {
+          String metadata = await(genpay.redis.send(Request.cmd(Command.HGET).arg(TestKeys.stripeSandbox("re", refundId.toString()))
               .arg("metadata"))).toString();
           stripeRefundFiles.add(new JsonObject(metadata).getString("file_id"));
         }

@@ -1,5 +1,6 @@
 package genpay.refunds;
 
+import genpay.TestKeys;
 import genpay.ChildEngine;
 import genpay.TestEngine;
 import genpay.config.Addresses;
@@ -73,9 +74,9 @@ class RefundTest {
       session.getJsonArray("files").stream().map(JsonObject.class::cast)
           .filter(file -> "completed".equals(file.getString("status")))
           .forEach(file -> assertNull(file.getJsonObject("refund")));
-      String paymentIntent = field(genpay.redis, RedisKeys.session(sessionId), "paymentIntent");
+      String paymentIntent = field(genpay.redis, TestKeys.session(sessionId), "paymentIntent");
       assertEquals(List.of(refund.getString("id")), sandboxRefunds(genpay.redis, paymentIntent));
-      assertEquals("500", field(genpay.redis, "sandbox:stripe:pi:" + paymentIntent, "refunded"));
+      assertEquals("500", field(genpay.redis, TestKeys.stripeSandbox("pi", paymentIntent), "refunded"));
 
       // Stripe repeats its word, and says it again later: nothing moves.
       long version = session.getLong("version");
@@ -96,7 +97,8 @@ class RefundTest {
       assertEquals(version, after.getLong("version"));
       assertEquals(session.getJsonObject("refunded"), after.getJsonObject("refunded"));
       assertEquals(1, sandboxRefunds(genpay.redis, paymentIntent).size());
-      assertEquals(0, await(genpay.redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.REFUNDS_OWED))).toLong());
+      assertEquals(0, TestKeys.total(genpay.redis, Command.ZCARD,
+          TestKeys.SHARDS.tags().stream().map(RedisKeys::refundsOwed).toList()));
     }
   }
 
@@ -139,9 +141,9 @@ class RefundTest {
       }
       // Stripe made the refund; the dead node never heard, so it is still owed.
       Redis direct = RedisClients.create(VERTX, redis.url(), "refund-test");
-      String fileId = field(direct, RedisKeys.session(sessionId), "fileIds").replaceAll("[\\[\\]\"]", "");
-      String paymentIntent = field(direct, RedisKeys.session(sessionId), "paymentIntent");
-      assertEquals("owed", field(direct, RedisKeys.file(fileId), "refundStatus"));
+      String fileId = field(direct, TestKeys.session(sessionId), "fileIds").replaceAll("[\\[\\]\"]", "");
+      String paymentIntent = field(direct, TestKeys.session(sessionId), "paymentIntent");
+      assertEquals("owed", field(direct, TestKeys.file(sessionId, fileId), "refundStatus"));
       List<String> made = sandboxRefunds(direct, paymentIntent);
       assertEquals(1, made.size());
       direct.close();
@@ -186,7 +188,7 @@ class RefundTest {
   }
 
   private static List<String> sandboxRefunds(Redis redis, String paymentIntent) {
-    return await(redis.send(Request.cmd(Command.LRANGE).arg("sandbox:stripe:refunds:" + paymentIntent).arg(0).arg(-1)))
+    return await(redis.send(Request.cmd(Command.LRANGE).arg(TestKeys.stripeSandbox("refunds", paymentIntent)).arg(0).arg(-1)))
         .stream().map(Response::toString).toList();
   }
 }

@@ -1,5 +1,6 @@
 package genpay.requests;
 
+import genpay.TestKeys;
 import genpay.TestEngine;
 import genpay.config.Addresses;
 import genpay.push.SseClient;
@@ -77,13 +78,14 @@ class GenerationRequestRefundTest {
 
     String paymentIntent = field(genpay, id, "paymentIntent");
     assertEquals(1, sandboxRefunds(genpay, paymentIntent), "one refund");
-    assertEquals(50, await(genpay.redis.send(Request.cmd(Command.HGET).arg("sandbox:stripe:pi:" + paymentIntent)
+    assertEquals(50, await(genpay.redis.send(Request.cmd(Command.HGET).arg(TestKeys.stripeSandbox("pi", paymentIntent))
         .arg("refunded"))).toLong(), "refunded whole");
 
     // The sweep looks again: nothing more to refund, and the request leaves its watch.
     await(genpay.engine.vertx().eventBus().request(Addresses.REQUESTS_REFUNDS_SWEEP, new JsonObject()));
     assertEquals(1, sandboxRefunds(genpay, paymentIntent));
-    assertEquals(0, await(genpay.redis.send(Request.cmd(Command.ZCARD).arg(RequestKeys.PAID))).toLong());
+    assertEquals(0, TestKeys.total(genpay.redis, Command.ZCARD,
+        TestKeys.SHARDS.tags().stream().map(RequestKeys::paid).toList()));
 
     // The stream of a request that ended: 204 for a reader that has its last version.
     SseClient again = await(SseClient.open(client, genpay.port, "/api/events/generation-request/" + id,

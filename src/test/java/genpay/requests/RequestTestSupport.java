@@ -1,9 +1,9 @@
 package genpay.requests;
 
+import genpay.TestKeys;
 import genpay.TestEngine;
 import genpay.config.Addresses;
 import genpay.config.Settings;
-import genpay.sessions.RedisKeys;
 import genpay.stripe.StripeSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -81,18 +81,18 @@ final class RequestTestSupport {
     return 0;
   }
 
-  /** Entries ever added to the request jobs stream that are still there. */
+  /** Entries ever added to the request jobs streams (every shard's) that are still there. */
   static long queued(TestEngine genpay) {
-    return await(genpay.redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.REQUEST_JOBS))).toLong();
+    return TestKeys.total(genpay.redis, Command.XLEN, TestKeys.allRequestJobs());
   }
 
   /** Refunds the sandbox made against a payment intent. */
   static long sandboxRefunds(TestEngine genpay, String paymentIntent) {
-    return await(genpay.redis.send(Request.cmd(Command.LLEN).arg("sandbox:stripe:refunds:" + paymentIntent))).toLong();
+    return await(genpay.redis.send(Request.cmd(Command.LLEN).arg(TestKeys.stripeSandbox("refunds", paymentIntent)))).toLong();
   }
 
   static String field(TestEngine genpay, String id, String name) {
-    var value = await(genpay.redis.send(Request.cmd(Command.HGET).arg(RequestKeys.request(id)).arg(name)));
+    var value = await(genpay.redis.send(Request.cmd(Command.HGET).arg(RequestKeys.request(TestKeys.tag(id), id)).arg(name)));
     return value == null ? null : value.toString();
   }
 

@@ -1,5 +1,6 @@
 package genpay.sessions;
 
+import genpay.TestKeys;
 import genpay.redis.EmbeddedRedis;
 import genpay.redis.RedisClients;
 import io.vertx.core.Future;
@@ -56,7 +57,7 @@ class SessionRepositoryTest {
   }
 
   private static Future<Long> jobsFor(String sessionId) {
-    return redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.GENERATION_JOBS).arg("-").arg("+"))
+    return redis.send(Request.cmd(Command.XRANGE).arg(TestKeys.jobs(sessionId)).arg("-").arg("+"))
         .map(entries -> {
           long count = 0;
           for (var entry : entries) {
@@ -104,6 +105,9 @@ class SessionRepositoryTest {
           assertEquals("processing", read.session().getString("status"));
           assertEquals(2L, read.session().getLong("version"));
           assertEquals(3, read.session().getJsonArray("files").size());
+          read.session().getJsonArray("files").forEach(file -> assertEquals(TestKeys.SHARDS.of(order.sessionId()),
+              TestKeys.SHARDS.of(((io.vertx.core.json.JsonObject) file).getString("id")),
+              "files are minted in their order's shard"));
           assertEquals(read.session().getJsonArray("files").getJsonObject(0).getString("id"),
               read.session().getString("fileId"));
         });
@@ -144,7 +148,7 @@ class SessionRepositoryTest {
   void leavingPendingLeavesTheReconciliationSet(VertxTestContext test) {
     Order order = order(1);
     repository.create(order)
-        .compose(v -> repository.pendingCreatedBefore(Long.MAX_VALUE, 0, 10_000))
+        .compose(v -> repository.pendingCreatedBefore(TestKeys.SHARDS.of(order.sessionId()), Long.MAX_VALUE, 0, 10_000))
         .compose(pending -> {
           test.verify(() -> assertTrue(pending.contains(order.sessionId())));
           return repository.transition(order.sessionId(), SessionStatus.ERROR, "Your card was declined.", null);
@@ -154,7 +158,7 @@ class SessionRepositoryTest {
             assertEquals("error", failed.session().getString("status"));
             assertEquals("Your card was declined.", failed.session().getString("error"));
           });
-          return repository.pendingCreatedBefore(Long.MAX_VALUE, 0, 10_000);
+          return repository.pendingCreatedBefore(TestKeys.SHARDS.of(order.sessionId()), Long.MAX_VALUE, 0, 10_000);
         })
         .onComplete(test.succeeding(pending -> test.verify(() -> {
           assertTrue(!pending.contains(order.sessionId()));

@@ -1,8 +1,8 @@
 package genpay.stripe;
 
+import genpay.TestKeys;
 import genpay.TestEngine;
 import genpay.config.Addresses;
-import genpay.sessions.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -310,11 +310,11 @@ class StripeWebhookTest {
           .onComplete(reply -> swept.handle(reply.map(r -> r.body())));
       assertEquals(5, await(swept.future()).getInteger("reconciled"));
       for (String id : paid) {
-        var status = await(eager.redis.send(Request.cmd(Command.HGET).arg(RedisKeys.session(id)).arg("status")));
+        var status = await(eager.redis.send(Request.cmd(Command.HGET).arg(TestKeys.session(id)).arg("status")));
         assertEquals("processing", status.toString());
       }
       for (String id : open) {
-        var status = await(eager.redis.send(Request.cmd(Command.HGET).arg(RedisKeys.session(id)).arg("status")));
+        var status = await(eager.redis.send(Request.cmd(Command.HGET).arg(TestKeys.session(id)).arg("status")));
         assertEquals("pending", status.toString());
       }
     }

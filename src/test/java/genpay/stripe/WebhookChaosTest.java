@@ -1,9 +1,9 @@
 package genpay.stripe;
 
+import genpay.TestKeys;
 import genpay.TestEngine;
 import genpay.config.Addresses;
 import genpay.sessions.Order;
-import genpay.sessions.RedisKeys;
 import genpay.sessions.SessionRepository;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -119,7 +119,7 @@ class WebhookChaosTest {
 
       Map<String, Long> jobs = await(StripeWebhookTestSupport.jobsBySession(genpay));
       List<String> finalStatuses = inBatches(planned.size(), i -> genpay.redis.send(
-          Request.cmd(Command.HGET).arg(RedisKeys.session(planned.get(i).sessionId())).arg("status"))
+          Request.cmd(Command.HGET).arg(TestKeys.session(planned.get(i).sessionId())).arg("status"))
           .map(Object::toString));
       long expectedJobs = 0;
       for (int i = 0; i < planned.size(); i++) {
@@ -146,7 +146,7 @@ class WebhookChaosTest {
           }
         }
       }
-      long streamLength = await(genpay.redis.send(Request.cmd(Command.XLEN).arg(RedisKeys.GENERATION_JOBS))).toLong();
+      long streamLength = TestKeys.total(genpay.redis, Command.XLEN, TestKeys.allJobs());
       assertEquals(expectedJobs, streamLength, "no job was added twice or for an unpaid order");
     }
   }

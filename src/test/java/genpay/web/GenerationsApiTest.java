@@ -1,5 +1,6 @@
 package genpay.web;
 
+import genpay.TestKeys;
 import genpay.TestEngine;
 import genpay.credits.SignIns;
 import genpay.config.Addresses;
@@ -76,7 +77,7 @@ class GenerationsApiTest {
   }
 
   private static void setPlan(String accountId, String plan) {
-    await(genpay.redis.send(Request.cmd(Command.HSET).arg("account:" + accountId).arg("plan").arg(plan)));
+    await(genpay.redis.send(Request.cmd(Command.HSET).arg(TestKeys.account(accountId)).arg("plan").arg(plan)));
   }
 
   private static void grant(String accountId, double credits) {
