@@ -70,7 +70,8 @@ public record Settings(
     String sandboxLlmFaults,
     ProvidersConfig providers,
     boolean allowPrivateSites,
-    ServerTls tls) {
+    ServerTls tls,
+    List<String> corsOrigins) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -86,6 +87,8 @@ public record Settings(
   public static final String GEMINI_PUBLIC_URL = "https://generativelanguage.googleapis.com";
 
   private static final String MIX_REMEDY = "(set both, neither, or ALLOW_MIXED_SANDBOX=true)";
+  private static final Pattern CORS_ORIGIN = Pattern.compile(
+      "^https?://(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:.]+\\])(?::\\d{1,5})?$");
   private static final Set<String> FSYNC_POLICIES = Set.of("always", "everysec", "no");
   /** An address alone or as {@code Name <address>}; no line breaks, which would inject headers. */
   private static final Pattern MAIL_FROM = Pattern.compile(
@@ -105,7 +108,7 @@ public record Settings(
       "SANDBOX_STRIPE_FAULTS", "SANDBOX_STRIPE_SHUFFLE", "REFUND_RETRY_SECONDS", "MAIL_URL", "MAIL_FROM",
       "MAIL_RETRY_MAX_SECONDS", CreditsConfig.KEY, "GEMINI_API_KEY", "GEMINI_API_URL", "OLLAMA_URL",
       LlmFaults.SETTING, ProvidersConfig.KEY, "ALLOW_PRIVATE_SITES",
-      "TLS_CERT_FILE", "TLS_KEY_FILE");
+      "TLS_CERT_FILE", "TLS_KEY_FILE", "CORS_ORIGINS");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -275,7 +278,28 @@ public record Settings(
         CreditsConfig.from(file.getValue(CreditsConfig.KEY)),
         geminiKey.isEmpty() ? null : geminiKey, geminiUrl.isEmpty() ? null : geminiUrl,
         ollamaUrl.isEmpty() ? null : ollamaUrl, llmFaults, ProvidersConfig.from(file.getValue(ProvidersConfig.KEY)),
-        source.bool("ALLOW_PRIVATE_SITES", false), tls);
+        source.bool("ALLOW_PRIVATE_SITES", false), tls, corsOrigins(source.text("CORS_ORIGINS", "")));
+  }
+
+  /**
+   * Exact origins ({@code scheme://host[:port]}, as browsers send them in Origin), lower-cased. Never {@code *}
+   * nor {@code null}: an opaque origin is any sandboxed frame or file, not a site one can name.
+   */
+  private static List<String> corsOrigins(String text) {
+    List<String> origins = new ArrayList<>();
+    for (String item : text.split(",")) {
+      String origin = item.strip().toLowerCase(Locale.ROOT);
+      if (origin.isEmpty()) {
+        continue;
+      }
+      if (!CORS_ORIGIN.matcher(origin).matches()) {
+        throw new ConfigException("CORS_ORIGINS", "must be a comma-separated list of exact origins such as "
+            + "https://shop.example (scheme, host and port; no path, no *; got \"" + item.strip() + "\")");
+      }
+      String defaultPort = origin.startsWith("https:") ? ":443" : ":80";
+      origins.add(origin.endsWith(defaultPort) ? origin.substring(0, origin.length() - defaultPort.length()) : origin);
+    }
+    return List.copyOf(origins);
   }
 
   public boolean stripeSandbox() {
@@ -376,7 +400,7 @@ public record Settings(
         workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
         allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, sandboxStripeShuffle, refundRetrySeconds,
         mailUrl, mailFrom, mailRetryMaxSeconds, credits, geminiApiKey, geminiApiUrl, ollamaUrl, sandboxLlmFaults,
-        providers, allowPrivateSites, tls);
+        providers, allowPrivateSites, tls, corsOrigins);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */

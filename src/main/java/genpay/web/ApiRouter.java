@@ -52,6 +52,8 @@ public final class ApiRouter {
     EventBus bus = vertx.eventBus();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(Settings.MAX_BODY_BYTES));
+    // Before the auth handler: a preflight carries no credentials and is answered here.
+    Cors.mount(router, settings.corsOrigins());
 
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> ready(ctx, bus, cluster));

@@ -31,28 +31,34 @@ public final class Pages {
 
   private final Settings settings;
   private final Map<String, String> templates;
+  private final Assets assets;
 
-  private Pages(Settings settings, Map<String, String> templates) {
+  private Pages(Settings settings, Map<String, String> templates, Assets assets) {
     this.settings = settings;
     this.templates = templates;
+    this.assets = assets;
   }
 
-  /** Reads the templates off the event loop's back (Vert.x file system, classpath included). */
+  /**
+   * Reads the templates and the assets off the event loop's back (Vert.x file system, classpath included), and
+   * points each template's asset references at the fingerprinted names, once.
+   */
   public static Future<Pages> load(Vertx vertx, Settings settings) {
     List<Future<String>> reads = NAMES.stream()
         .map(name -> vertx.fileSystem().readFile("web/" + name + ".html").map(buffer -> buffer.toString()))
         .toList();
-    return Future.all(reads).map(all -> {
+    Future<Assets> assets = Assets.load(vertx, "web/assets");
+    return Future.all(Future.all(reads), assets).map(all -> {
       Map<String, String> templates = new java.util.HashMap<>();
       for (int i = 0; i < NAMES.size(); i++) {
-        templates.put(NAMES.get(i), reads.get(i).result());
+        templates.put(NAMES.get(i), assets.result().rewrite(reads.get(i).result()));
       }
-      return new Pages(settings, templates);
+      return new Pages(settings, templates, assets.result());
     });
   }
 
   public void mount(Router router) {
-    router.get("/assets/*").handler(StaticHandler.create("web/assets").setMaxAgeSeconds(300));
+    assets.mount(router);
     // Libraries from their webjars on the classpath (uPlot for the usage chart): served here, never from a CDN.
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
     router.get("/").handler(ctx -> render(ctx, "tool", "en", new JsonObject()
@@ -139,8 +145,6 @@ public final class Pages {
         .replace("{{PAGE}}", json)
         .replace("{{BANNER}}", banner(settings))
         .replace("{{LOCALE}}", locale);
-    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        .end(html);
+    Assets.sendPage(ctx, html);
   }
 }

@@ -251,9 +251,66 @@
   function successPage() {
     $('session-id').textContent = page.sessionId;
     $('session-link').href = base + '/session/' + page.sessionId;
-    follow('session', page.sessionId, renderSession, function () {
+    var notifier = orderNotifier(page.sessionId);
+    follow('session', page.sessionId, function (session) {
+      var done = renderSession(session);
+      notifier.seen(session);
+      return done;
+    }, function () {
       show($('problem'), 'We could not load this order. Check the link, or look the order up by its session id.');
     });
+  }
+
+  /**
+   * A browser notification when the order ends while this tab is in the background: the Notification API alone,
+   * no push service. Permission is asked for only from the offer's button (browsers ignore or penalise a prompt
+   * made without a gesture); the notification is shown once per order, also across reloads, and only when this
+   * page saw the order end (an order already over when the page opened needs no alert).
+   */
+  function orderNotifier(orderId) {
+    var KEY = 'genpay.notify.' + orderId;
+    var offer = $('notify-offer'), state = $('notify-state');
+    var supported = 'Notification' in window;
+    var last = null;
+    function stored() { try { return localStorage.getItem(KEY); } catch (e) { return null; } }
+    function store(value) { try { localStorage.setItem(KEY, value); } catch (e) { /* private mode: this page only */ } }
+    var wanted = stored() === 'wanted';
+    function offerNow(open) {
+      offer.hidden = !(open && supported && !wanted && Notification.permission !== 'denied');
+      if (wanted && open) { show(state, 'We will notify you here when your order is ready.'); }
+    }
+    $('notify').addEventListener('click', function () {
+      Notification.requestPermission().then(function (permission) {
+        if (permission === 'granted') {
+          wanted = true;
+          store('wanted');
+          offerNow(true);
+        } else {
+          offer.hidden = true;
+          show(state, 'Notifications are blocked for this site; this page still updates by itself.');
+        }
+      });
+    });
+    function notify(session) {
+      if (!wanted || !document.hidden || Notification.permission !== 'granted') { return; }
+      store('shown');
+      wanted = false;
+      // The headline the page shows by now (it names images or audio for such orders).
+      try {
+        var note = new Notification($('headline').textContent, { body: session.error || $('detail').textContent,
+          tag: 'genpay-order-' + orderId });
+        note.onclick = function () { window.focus(); note.close(); };
+      } catch (e) { /* a browser without page notifications (Android Chrome): the page itself says it */ }
+    }
+    return {
+      seen: function (session) {
+        var ended = !!SESSION_TERMINAL[session.status];
+        if (ended && last !== null && !SESSION_TERMINAL[last]) { notify(session); }
+        last = session.status;
+        offerNow(!ended);
+        if (ended) { show(state, ''); }
+      }
+    };
   }
 
   function renderSession(session) {

@@ -187,6 +187,13 @@ public final class Browser implements AutoCloseable {
         .toList();
   }
 
+  /** A Chrome DevTools Protocol command on the current tab, through chromedriver; answers its result. */
+  public JsonObject cdp(String command, JsonObject params) {
+    Object result = call("POST", "/session/" + session + "/goog/cdp/execute",
+        new JsonObject().put("cmd", command).put("params", params));
+    return result instanceof JsonObject json ? json : new JsonObject();
+  }
+
   public String url() {
     return (String) call("GET", "/session/" + session + "/url", null);
   }
