@@ -220,8 +220,7 @@ public final class AdminStore {
         capped |= rows.get(0).toInteger() == 1;
         for (int i = 1; i < rows.size(); i++) {
           Response row = rows.get(i);
-          orders.add(new Funnel.Order(number(row.get(0).toString()), number(row.get(1).toString()),
-              number(row.get(2).toString()), row.get(3).toString()));
+          orders.add(new Funnel.Order(time(row.get(0)), time(row.get(1)), time(row.get(2)), row.get(3).toString()));
         }
       }
       return Funnel.of(from, to, orders, capped);
@@ -290,6 +289,12 @@ public final class AdminStore {
     json.put("refund", refund.isEmpty() ? null : new JsonObject().put("status", refund)
         .put("amount", number(fields.get("refundAmount"))).put("currency", fields.get("refundCurrency")));
     return json;
+  }
+
+  /** A stage time, 0 when not reached. */
+  private static long time(Response value) {
+    Long time = value == null ? null : number(value.toString());
+    return time == null ? 0 : time;
   }
 
   private static Long number(String value) {
