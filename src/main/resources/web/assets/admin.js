@@ -105,6 +105,7 @@
         versions = {};
         answer.items.forEach(function (order) { body.appendChild(row(order)); });
         $('empty').hidden = answer.items.length > 0;
+        state.total = answer.total;
         pager(state, answer.total, load);
       });
     }
@@ -128,6 +129,8 @@
       created.className = 'fresh';
       $('orders').insertBefore(created, $('orders').firstChild);
       $('empty').hidden = true;
+      state.total = (state.total || 0) + 1;
+      pager(state, state.total, load);
     }
     $('filters').addEventListener('submit', function (event) {
       event.preventDefault();
