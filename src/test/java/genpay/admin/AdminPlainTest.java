@@ -37,6 +37,20 @@ class AdminPlainTest {
     assertThrows(InvalidInput.class, () -> AdminQuery.period(null, "2026-01-01"));
   }
 
+  @Test
+  void adminEmailsAreCheckedAndMatchedWithoutCase() {
+    var settings = genpay.config.Settings.from(new JsonObject(),
+        java.util.Map.of("ADMIN_EMAILS", " Ops@Example.com ,second@example.com,"));
+    assertTrue(settings.admin("ops@example.COM"));
+    assertTrue(settings.admin("second@example.com"));
+    assertFalse(settings.admin("third@example.com"));
+    assertFalse(settings.admin(null));
+    assertFalse(genpay.config.Settings.from(new JsonObject(), java.util.Map.of()).admin("ops@example.com"));
+    var bad = assertThrows(genpay.config.ConfigException.class, () -> genpay.config.Settings.from(new JsonObject(),
+        java.util.Map.of("ADMIN_EMAILS", "ops@example.com; other@example.com")));
+    assertTrue(bad.getMessage().contains("ADMIN_EMAILS"), bad.getMessage());
+  }
+
   private static JsonObject row(String id, long createdAt) {
     return new JsonObject().put("id", id).put("createdAt", createdAt);
   }
