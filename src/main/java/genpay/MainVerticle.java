@@ -1,5 +1,6 @@
 package genpay;
 
+import genpay.admin.AdminVerticle;
 import genpay.billing.BillingVerticle;
 import genpay.config.ClusterStatus;
 import genpay.config.Settings;
@@ -99,6 +100,7 @@ public final class MainVerticle extends VerticleBase {
         .compose(id -> vertx.deployVerticle(new ProbeVerticle(settings, new OperatorGauges(registry))))
         .compose(id -> vertx.deployVerticle(() -> new PushVerticle(registry, pushMetrics), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("push: one status.changed consumer on this node"))
+        .compose(id -> vertx.deployVerticle(() -> new AdminVerticle(settings, registry), new DeploymentOptions()))
         .compose(id -> vertx.deployVerticle(() -> new MailVerticle(settings, registry), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("mail: sender ready ({})", settings.mailSandbox()
             ? "sandbox mailbox at " + settings.appUrl() + "/sandbox/mail" : settings.mailUrl()))

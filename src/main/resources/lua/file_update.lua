@@ -60,6 +60,7 @@ if rank[ARGV[2]] == 2 and redis.call('HGET', KEYS[2], 'status') == 'processing' 
     end
   end
   if ended == #ids then
+    redis.call('HSET', KEYS[2], 'endedAt', ARGV[1])
     if failed == 0 then
       redis.call('HSET', KEYS[2], 'status', 'completed')
     else
@@ -72,7 +73,11 @@ if rank[ARGV[2]] == 2 and redis.call('HGET', KEYS[2], 'status') == 'processing' 
     end
   end
 end
-if (ARGV[2] == 'failed' or ARGV[2] == 'timeout') and (redis.call('HGET', KEYS[2], 'paymentIntent') or '') ~= '' then
+-- A file retried by an admin (genpay.admin) keeps the refund it already has: it is never owed twice.
+local refunded_before = (redis.call('HGET', KEYS[1], 'refundStatus') or '') ~= ''
+if refunded_before then
+  -- nothing more is owed
+elseif (ARGV[2] == 'failed' or ARGV[2] == 'timeout') and (redis.call('HGET', KEYS[2], 'paymentIntent') or '') ~= '' then
   local paid = tonumber(redis.call('HGET', KEYS[2], 'amountTotal') or '0') or 0
   local unit = math.floor(paid / tonumber(redis.call('HGET', KEYS[2], 'videoCount')))
   if unit > 0 then

@@ -11,4 +11,5 @@ end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+index_order(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 return snapshot(1, KEYS[1])

@@ -30,4 +30,5 @@ for i = 6 + count, #ARGV do
 end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+index_order(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 return snapshot(1, KEYS[1])

@@ -4,7 +4,7 @@
 -- KEYS[1] session:{sN}:{id}   KEYS[2] sessions:pending:{sN}   KEYS[3] jobs:{sN}:generation   KEYS[4] files:active:{sN}
 -- ARGV[1] session id   ARGV[2] now (ms)   ARGV[3] ttl (s)   ARGV[4] stripe:event:{sN}:{id} or ''
 -- ARGV[5] the buyer's e-mail ('' unknown)   ARGV[6] the payment intent ('' unknown: nothing to refund against)
--- ARGV[7..] fresh file ids of the order's shard, at least videoCount of them
+-- ARGV[7..] fresh file ids of the order's shard, at least videoCount of them   ARGV[#ARGV] the event's type
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return {-1}
@@ -18,6 +18,7 @@ for field, value in pairs({email = ARGV[5], paymentIntent = ARGV[6]}) do
     redis.call('HSETNX', KEYS[1], field, value)
   end
 end
+record_event(KEYS[1], ARGV[1], ARGV[4], ARGV[#ARGV], ARGV[2], ARGV[3])
 if status ~= 'pending' then
   remember_event(ARGV[4], ARGV[3])
   return snapshot(0, KEYS[1])

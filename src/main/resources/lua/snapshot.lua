@@ -36,3 +36,23 @@ local function remember_event(event_key, ttl)
     redis.call('SET', event_key, '1', 'EX', ttl)
   end
 end
+
+-- The admin console's index of the shard's orders by creation time (genpay.admin.AdminKeys.ordersCreated),
+-- written with the order; entries older than the orders' time to live are pruned as new ones come.
+local function index_order(session_key, session_id, now, ttl)
+  local index = 'orders:' .. tag_of(session_key) .. ':created'
+  redis.call('ZADD', index, now, session_id)
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', tonumber(now) - tonumber(ttl) * 1000)
+end
+
+-- The Stripe events applied to an order, newest first, the last 50 (genpay.admin.AdminKeys.stripeApplied).
+local function record_event(session_key, session_id, event_key, event_type, now, ttl)
+  if event_key == '' then
+    return
+  end
+  local list = 'stripe:applied:' .. tag_of(session_key) .. ':' .. session_id
+  redis.call('LPUSH', list, cjson.encode({id = string.match(event_key, '[^:]+$'), type = event_type or '',
+                                          at = tonumber(now)}))
+  redis.call('LTRIM', list, 0, 49)
+  redis.call('EXPIRE', list, ttl)
+end

@@ -30,6 +30,8 @@ public final class AuthHandler implements Handler<RoutingContext> {
   private static final String UNAVAILABLE = "genpay.auth.unavailable";
   private static final String BEARER = "Bearer ";
   private static final String API = "/api/";
+  /** The admin console's pages (genpay.admin) need their visitor's account too. */
+  private static final java.util.regex.Pattern ADMIN_PAGE = java.util.regex.Pattern.compile("^/[^/]+/admin(/.*)?$");
   private static final Logger LOG = LoggerFactory.getLogger(AuthHandler.class);
 
   private final AccountStore store;
@@ -67,7 +69,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (!ctx.normalizedPath().startsWith(API)) {
+    if (!ctx.normalizedPath().startsWith(API) && !ADMIN_PAGE.matcher(ctx.normalizedPath()).matches()) {
       ctx.next();
       return;
     }

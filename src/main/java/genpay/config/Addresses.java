@@ -248,6 +248,24 @@ public final class Addresses {
   /** Open the Checkout Session of a paid generation request (worker verticle): {@link genpay.stripe.RequestCheckoutCommand}. */
   public static final String STRIPE_REQUEST_CHECKOUT_CREATE = "stripe.request.checkout.create";
 
+  /*
+   * The admin console (genpay.admin.AdminVerticle, DESIGN.md section 19). Failures are coded like the others (400,
+   * 404, 409 an action that does not apply to the order as it is, 503).
+   */
+  /** {@code {status?, from?, to?, q?, page?, limit?}} (the query strings as sent) → {@code {items, page, limit, total}}. */
+  public static final String ADMIN_ORDERS = "admin.orders";
+  /** {@code {id}} → the order with its files, Stripe events, refunds, e-mails and audit entries; 404 when unknown. */
+  public static final String ADMIN_ORDER = "admin.order";
+  /** {@code {status?, page?, limit?}} → {@code {items, page, limit, total}}: files newest first. */
+  public static final String ADMIN_FILES = "admin.files";
+  /** {@code {from, to}} → the funnel of the orders created in the period. */
+  public static final String ADMIN_FUNNEL = "admin.funnel";
+  /**
+   * {@code {action: retry|refund-file|refund-order|resend-email|expire, target, admin, reason}} → {@code {outcome,
+   * session?}}; each is appended to the audit.
+   */
+  public static final String ADMIN_ACTION = "admin.action";
+
   private Addresses() {
   }
 }

@@ -72,7 +72,8 @@ public record Settings(
     ProvidersConfig providers,
     boolean allowPrivateSites,
     ServerTls tls,
-    List<String> corsOrigins) {
+    List<String> corsOrigins,
+    Set<String> adminEmails) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -109,7 +110,7 @@ public record Settings(
       "SANDBOX_STRIPE_FAULTS", "SANDBOX_STRIPE_SHUFFLE", "REFUND_RETRY_SECONDS", "MAIL_URL", "MAIL_FROM",
       "MAIL_RETRY_MAX_SECONDS", CreditsConfig.KEY, "GEMINI_API_KEY", "GEMINI_API_URL", "OLLAMA_URL",
       LlmFaults.SETTING, ProvidersConfig.KEY, "ALLOW_PRIVATE_SITES",
-      "TLS_CERT_FILE", "TLS_KEY_FILE", "CORS_ORIGINS");
+      "TLS_CERT_FILE", "TLS_KEY_FILE", "CORS_ORIGINS", "ADMIN_EMAILS");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -278,7 +279,31 @@ public record Settings(
         CreditsConfig.from(file.getValue(CreditsConfig.KEY)),
         geminiKey.isEmpty() ? null : geminiKey, geminiUrl.isEmpty() ? null : geminiUrl,
         ollamaUrl.isEmpty() ? null : ollamaUrl, llmFaults, ProvidersConfig.from(file.getValue(ProvidersConfig.KEY)),
-        source.bool("ALLOW_PRIVATE_SITES", false), tls, corsOrigins(source.text("CORS_ORIGINS", "")));
+        source.bool("ALLOW_PRIVATE_SITES", false), tls, corsOrigins(source.text("CORS_ORIGINS", "")),
+        adminEmails(source.text("ADMIN_EMAILS", "")));
+  }
+
+  /** Lower-cased addresses; an item without one {@code @} is a typo that would lock its admin out. */
+  private static Set<String> adminEmails(String text) {
+    Set<String> emails = new java.util.LinkedHashSet<>();
+    for (String item : text.split(",")) {
+      String email = item.strip().toLowerCase(Locale.ROOT);
+      if (email.isEmpty()) {
+        continue;
+      }
+      if (email.indexOf('@') <= 0 || email.indexOf('@') != email.lastIndexOf('@') || email.endsWith("@")
+          || email.chars().anyMatch(Character::isWhitespace)) {
+        throw new ConfigException("ADMIN_EMAILS", "must be a comma-separated list of e-mail addresses (got \""
+            + item.strip() + "\")");
+      }
+      emails.add(email);
+    }
+    return Set.copyOf(emails);
+  }
+
+  /** An account's e-mail is in ADMIN_EMAILS (case-insensitive). */
+  public boolean admin(String email) {
+    return email != null && adminEmails.contains(email.strip().toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -401,7 +426,7 @@ public record Settings(
         workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
         allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, sandboxStripeShuffle, refundRetrySeconds,
         mailUrl, mailFrom, mailRetryMaxSeconds, credits, geminiApiKey, geminiApiUrl, ollamaUrl, sandboxLlmFaults,
-        providers, allowPrivateSites, tls, corsOrigins);
+        providers, allowPrivateSites, tls, corsOrigins, adminEmails);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */

@@ -41,6 +41,8 @@ public final class JobFollower {
     final JobFlow flow;
     final Set<StreamEntry> entries = ConcurrentHashMap.newKeySet();
     long deadlineTimer = -1;
+    /** The provider's Idempotency-Key: the file id, or a fresh one an admin's retry stored (genpay.admin). */
+    String providerKey;
 
     Followed(Job job, JobFlow flow) {
       this.job = job;
@@ -152,6 +154,7 @@ public final class JobFollower {
         .onSuccess(file -> {
           JsonObject worker = file.getJsonObject("worker");
           String providerId = worker.getString("providerId", "");
+          followed.providerKey = worker.getString("providerKey", job.fileId());
           if (!providerId.isEmpty()) {
             LOG.info("session {}: file {} resumed at the provider ({})", job.sessionId(), job.fileId(), providerId);
           }
@@ -172,7 +175,8 @@ public final class JobFollower {
     Job job = followed.job;
     bus.<JsonObject>request(Addresses.SESSIONS_GET, new JsonObject().put("sessionId", job.sessionId()))
         .map(Message::body)
-        .compose(order -> provider.start(order.getString("type", "video"), order.getString("prompt"), job.fileId()))
+        .compose(order -> provider.start(order.getString("type", "video"), order.getString("prompt"),
+            followed.providerKey == null ? job.fileId() : followed.providerKey))
         .compose(providerId -> store(FileUpdate.progress(job.fileId(), job.sessionId(), FileStatus.IN_PROGRESS, 0)
             .withProviderId(providerId)).map(providerId))
         .onSuccess(providerId -> {

@@ -34,7 +34,7 @@ public final class CauseRenderer {
 
   public Future<Rendered> render(String cause) {
     if (cause.startsWith(MailOutbox.ORDER_ENDED)) {
-      return orderEnded(cause.substring(MailOutbox.ORDER_ENDED.length()));
+      return orderEnded(MailOutbox.subjectOf(cause.substring(MailOutbox.ORDER_ENDED.length())));
     }
     if (cause.startsWith(MailOutbox.CREDITS_BOUGHT)) {
       return creditsBought(cause.substring(MailOutbox.CREDITS_BOUGHT.length()));

@@ -45,9 +45,24 @@ public final class MailOutbox {
     this.timeoutMs = timeoutMs;
   }
 
-  /** The tag of a cause's shard: that of what it is about ({@code order-ended:cs_1} → the order's). */
+  /**
+   * {@code order-ended:{id}:resend:{n}}: an admin's resend of an order's message (genpay.admin), a cause of its
+   * own so the outbox sends it although the first went out.
+   */
+  public static final String RESEND = ":resend:";
+
+  /**
+   * The tag of a cause's shard: that of what it is about ({@code order-ended:cs_1} → the order's; a resend's
+   * suffix left out, so it lives with its order).
+   */
   public static String tagOf(Shards shards, String cause) {
-    return shards.tagOf(cause.substring(cause.indexOf(':') + 1));
+    return shards.tagOf(subjectOf(cause.substring(cause.indexOf(':') + 1)));
+  }
+
+  /** What a cause after its kind is about, without a resend's suffix. */
+  public static String subjectOf(String afterKind) {
+    int resend = afterKind.indexOf(RESEND);
+    return resend < 0 ? afterKind : afterKind.substring(0, resend);
   }
 
   public static String outboxKey(Shards shards, String cause) {

@@ -1,5 +1,6 @@
 package genpay.sessions;
 
+import genpay.admin.AdminKeys;
 import genpay.config.Settings;
 import genpay.redis.LuaScript;
 import genpay.redis.RedisClients;
@@ -126,6 +127,11 @@ public final class SessionRepository {
    * {@code payment} is what Checkout says of the payer (e-mail, payment intent), kept with the order.
    */
   public Future<ScriptResult> markPaid(String sessionId, String eventId, Payment payment) {
+    return markPaid(sessionId, eventId, "", payment);
+  }
+
+  /** The same, the event's type kept in the order's list of applied events (genpay.admin). */
+  public Future<ScriptResult> markPaid(String sessionId, String eventId, String eventType, Payment payment) {
     int shard = shards.of(sessionId);
     String tag = shards.tag(shard);
     List<String> args = new ArrayList<>(List.of(sessionId, now(), String.valueOf(ttlSeconds), eventKey(tag, eventId),
@@ -134,6 +140,7 @@ public final class SessionRepository {
     for (int i = 0; i < Settings.MAX_QUANTITY; i++) {
       args.add(newFileId(shard));
     }
+    args.add(eventType == null ? "" : eventType);
     return PAID.run(redis,
             List.of(RedisKeys.session(tag, sessionId), RedisKeys.pendingSessions(tag), RedisKeys.generationJobs(tag),
                 RedisKeys.activeFiles(tag)), args, timeoutMs)
@@ -148,11 +155,17 @@ public final class SessionRepository {
   /** The same, allowed only from {@code from}: a payment failure may end a pending order, never a paid one. */
   public Future<ScriptResult> transition(String sessionId, Set<SessionStatus> from, SessionStatus target,
                                          String error, String eventId) {
+    return transition(sessionId, from, target, error, eventId, "");
+  }
+
+  /** The same, the event's type kept in the order's list of applied events (genpay.admin). */
+  public Future<ScriptResult> transition(String sessionId, Set<SessionStatus> from, SessionStatus target,
+                                         String error, String eventId, String eventType) {
     String allowed = from.stream().map(SessionStatus::wire).collect(Collectors.joining(" "));
     String tag = shards.tagOf(sessionId);
     return TRANSITION.run(redis, List.of(RedisKeys.session(tag, sessionId), RedisKeys.pendingSessions(tag)),
             List.of(sessionId, now(), allowed, target.wire(), error == null ? "" : error, eventKey(tag, eventId),
-                String.valueOf(ttlSeconds)), timeoutMs)
+                String.valueOf(ttlSeconds), eventType == null ? "" : eventType), timeoutMs)
         .map(Snapshots::parse);
   }
 
@@ -232,6 +245,21 @@ public final class SessionRepository {
         .compose(response -> response.get(0).toInteger() == MOVED
             ? script.apply(response.get(1).toString())
             : Future.succeededFuture(response));
+  }
+
+  /**
+   * Adds a paid order to its buyer's e-mail index (genpay.admin), in the address's shard, so after the order's
+   * script: a repeat is harmless (ZADD of the same member), and a crash in between is repaired by the webhook's
+   * redelivery, which is answered only after this (the repeated event comes back as a duplicate and lands here).
+   */
+  public Future<Void> indexEmail(String sessionId, String email, long createdAt) {
+    if (email == null || email.isBlank()) {
+      return Future.succeededFuture();
+    }
+    String key = AdminKeys.ordersOfEmail(shards, email);
+    return RedisClients.send(redis, Request.cmd(Command.ZADD).arg(key).arg(createdAt).arg(sessionId), timeoutMs)
+        .compose(added -> RedisClients.send(redis, Request.cmd(Command.EXPIRE).arg(key).arg(ttlSeconds), timeoutMs))
+        .mapEmpty();
   }
 
   public Shards shards() {

@@ -123,13 +123,16 @@ public final class SessionStoreVerticle extends VerticleBase {
     String sessionId = body.getString("sessionId");
     String action = body.getString("action", "");
     String eventId = body.getString("eventId");
+    String eventType = body.getString("eventType", "");
     Future<ScriptResult> applied = switch (action) {
-      case "paid" -> repository.markPaid(sessionId, eventId, Payment.fromJson(body.getJsonObject("payment")));
-      case "expired" -> repository.transition(sessionId, SessionStatus.EXPIRED,
-          "The checkout expired before payment.", eventId);
+      case "paid" -> repository.markPaid(sessionId, eventId, eventType, Payment.fromJson(body.getJsonObject("payment")))
+          .compose(paid -> paid.unknown() ? Future.succeededFuture(paid)
+              : repository.indexEmail(sessionId, paid.fields().get("email"), paid.time("createdAt")).map(paid));
+      case "expired" -> repository.transition(sessionId, SessionStatus.allowedBefore(SessionStatus.EXPIRED),
+          SessionStatus.EXPIRED, "The checkout expired before payment.", eventId, eventType);
       case "payment_failed" -> repository.transition(sessionId, Set.of(SessionStatus.PENDING), SessionStatus.ERROR,
           body.getString("reason", "The payment did not go through, so nothing was charged. You can try again."),
-          eventId);
+          eventId, eventType);
       default -> failure(BusFailure.BAD_REQUEST, "unknown action " + action);
     };
     return applied

@@ -46,6 +46,7 @@ public final class Snapshots {
     Map<String, String> fields = fields(response.get(1));
     return file(fields).put("worker", new JsonObject()
         .put("providerId", fields.getOrDefault("providerId", ""))
+        .put("providerKey", fields.getOrDefault("providerKey", fields.get("id")))
         .put("createdAt", toLong(fields.get("createdAt")))
         .put("startedAt", toLong(fields.get("startedAt"))));
   }

@@ -26,6 +26,12 @@ public final class SessionSync {
 
   /** Replies {@code {outcome: changed|unchanged|duplicate|none, session?}}; fails NOT_FOUND for an unknown order. */
   public Future<JsonObject> apply(String sessionId, SessionAction action, String eventId, Payment payment) {
+    return apply(sessionId, action, eventId, null, payment);
+  }
+
+  /** The same for a webhook's event, whose id and type the order's list of applied events keeps. */
+  public Future<JsonObject> apply(String sessionId, SessionAction action, String eventId, String eventType,
+                                  Payment payment) {
     if (action == SessionAction.NONE) {
       return Future.succeededFuture(new JsonObject().put("outcome", "none"));
     }
@@ -33,6 +39,9 @@ public final class SessionSync {
         .put("payment", payment.toJson());
     if (eventId != null) {
       command.put("eventId", eventId);
+    }
+    if (eventType != null) {
+      command.put("eventType", eventType);
     }
     return bus.<JsonObject>request(Addresses.SESSIONS_APPLY, command).map(Message::body);
   }

@@ -104,7 +104,7 @@ public final class StripeWebhooksVerticle extends VerticleBase {
       count(event.type(), "waiting");
       return Future.succeededFuture(answer(200, null));
     }
-    return sync.apply(sessionId, action, event.id(), Payment.fromCheckoutSession(event.object()))
+    return sync.apply(sessionId, action, event.id(), event.type(), Payment.fromCheckoutSession(event.object()))
         .map(applied -> {
           String outcome = applied.getString("outcome");
           LOG.info("session {}: webhook {} {} (api version {}): {}", sessionId, event.id(), event.type(),

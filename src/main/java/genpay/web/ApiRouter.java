@@ -1,6 +1,7 @@
 package genpay.web;
 
 import genpay.accounts.AccountRoutes;
+import genpay.admin.AdminRoutes;
 import genpay.billing.BillingRoutes;
 import genpay.accounts.AuthHandler;
 import genpay.config.Addresses;
@@ -75,6 +76,7 @@ public final class ApiRouter {
     router.get("/api/events/session/:id").handler(SseHandler.sessions(bus, streams));
     router.get("/api/events/file/:id").handler(SseHandler.files(bus, streams));
     new RequestRoutes(bus, settings).mount(router, streams);
+    new AdminRoutes(vertx, settings, pages).mount(router);
     pages.mount(router);
 
     if (stripeSandbox != null) {

@@ -20,7 +20,7 @@ import java.util.Map;
 public final class Pages {
 
   private static final List<String> NAMES = List.of("tool", "success", "file", "session", "account", "credits", "history", "buy",
-      "plans", "site", "request");
+      "plans", "site", "request", "admin", "admin-order", "admin-files");
   private static final String BANNER_START = "<p class=\"banner\" role=\"status\">";
   private static final String BOTH_SANDBOXES = "Sandbox mode: payments go to a built-in Stripe sandbox and videos "
       + "come from a built-in provider sandbox. No money moves.";
@@ -99,7 +99,8 @@ public final class Pages {
     }
   }
 
-  private void page(RoutingContext ctx, String name, JsonObject params) {
+  /** Renders page {@code name} for the path's locale (or passes on a malformed locale); other packages' pages too. */
+  public void page(RoutingContext ctx, String name, JsonObject params) {
     String locale = ctx.pathParam("locale");
     if (!CheckoutRequest.LOCALE.matcher(locale).matches()) {
       ctx.next();
