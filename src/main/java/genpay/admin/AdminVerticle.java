@@ -40,7 +40,7 @@ public final class AdminVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = RedisClients.create(vertx, settings.redisUrl(), "admin");
+    redis = RedisClients.create(vertx, settings, "admin");
     store = new AdminStore(redis, settings.shards(), settings.redisTimeoutMs(),
         TimeUnit.DAYS.toSeconds(settings.sessionTtlDays()));
     actions = new AdminActions(store, vertx.eventBus());
