@@ -68,6 +68,9 @@ public class GenerationBench {
       }
       get(Future.all(batch));
     }
+    double paidSeconds = (System.nanoTime() - paidAt) / 1e9;
+    System.out.printf("webhooks=%d seconds=%.2f webhooks_per_second=%.0f%n", sessions.size(), paidSeconds,
+        sessions.size() / paidSeconds);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     if ("throughput".equals(mode) || "redis-memory".equals(mode)) {
       double done = 0;

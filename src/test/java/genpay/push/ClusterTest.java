@@ -136,12 +136,16 @@ class ClusterTest {
     AtomicInteger published = new AtomicInteger();
     AtomicInteger received = new AtomicInteger();
     // Only this session's changes count: other tests' orders may still be moving.
-    node2.engine.vertx().eventBus().addOutboundInterceptor(delivery -> {
-      if (Addresses.STATUS_CHANGED.equals(delivery.message().address()) && concerns(delivery.body(), sessionId)) {
-        published.incrementAndGet();
-      }
-      delivery.next();
-    });
+    // Node 3's own Stripe sync (its watchers saw the order pending) may apply the payment again: a repeat
+    // publishes the state once more, by design. Whatever the count, each publish must reach node 3 once.
+    for (TestEngine node : List.of(node1, node2, node3)) {
+      node.engine.vertx().eventBus().addOutboundInterceptor(delivery -> {
+        if (Addresses.STATUS_CHANGED.equals(delivery.message().address()) && concerns(delivery.body(), sessionId)) {
+          published.incrementAndGet();
+        }
+        delivery.next();
+      });
+    }
     node3.engine.vertx().eventBus().addInboundInterceptor(delivery -> {
       if (Addresses.STATUS_CHANGED.equals(delivery.message().address())
           && concerns(delivery.message().body(), sessionId)) {
@@ -165,8 +169,11 @@ class ClusterTest {
         .map(w -> w.when(e -> "processing".equals(e.data().getString("status")))).toList();
     paidByWebhook(node2, sessionId);
     await(Future.all(paid).timeout(20, TimeUnit.SECONDS));
-    assertEquals(1, published.get(), "node 2 published the change once");
-    assertEquals(1, received.get(), "node 3 received it once, for its 50 streams");
+    assertTrue(published.get() >= 1 && published.get() <= 2, "the webhook's publish, and at most a sync's repeat: "
+        + published.get());
+    // Node 3 has two consumers of status.changed, the push and the admin console's stream, each handed every
+    // publish once: however many streams watch, never more.
+    assertEquals(2 * published.get(), received.get(), "node 3 took each publish once per consumer, for its 50 streams");
     watchers.forEach(w -> w.response.request().connection().close());
   }
 
