@@ -7,6 +7,7 @@ import genpay.generation.GenerationWorkerVerticle;
 import genpay.llm.GuardedPageSource;
 import genpay.llm.RequestWorkerVerticle;
 import genpay.mail.MailVerticle;
+import genpay.media.MediaVerticle;
 import genpay.push.PushMetrics;
 import genpay.credits.CreditsVerticle;
 import genpay.purchases.CreditPurchaseVerticle;
@@ -94,6 +95,9 @@ public final class MainVerticle extends VerticleBase {
         .compose(id -> vertx.deployVerticle(() -> new RequestsVerticle(settings), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("requests: generation requests ready, failed paid ones refunded (retried every {} s)",
             settings.refundRetrySeconds()))
+        .compose(id -> vertx.deployVerticle(() -> new MediaVerticle(settings), new DeploymentOptions()))
+        .onSuccess(id -> LOG.info("media: links and deletions ready, expired media swept every {} min ({})",
+            MediaVerticle.SWEEP_INTERVAL_MS / 60_000, settings.storage()))
         .compose(id -> vertx.deployVerticle(() -> new PushVerticle(registry, pushMetrics), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("push: one status.changed consumer on this node"))
         .compose(id -> vertx.deployVerticle(() -> new MailVerticle(settings, registry), new DeploymentOptions()))

@@ -1,6 +1,7 @@
 package genpay.generation;
 
 import genpay.config.Settings;
+import genpay.media.MediaWiring;
 import genpay.sessions.StageTimers;
 import genpay.redis.RedisClients;
 import genpay.sessions.RedisKeys;
@@ -33,6 +34,8 @@ public final class GenerationWorkerVerticle extends VerticleBase {
   private static final int HEARTBEAT_BATCH = 500;
   private static final int RECOVER_BATCH = 200;
   private static final long RETRY_MS = 1_000;
+  /** A copy into the object store that fails this many times fails its file (and so refunds it). */
+  static final int COPY_TRIES = 6;
 
   private final Settings settings;
   private final MeterRegistry registry;
@@ -40,6 +43,7 @@ public final class GenerationWorkerVerticle extends VerticleBase {
   private ProviderClient provider;
   private JobQueue queue;
   private JobFollower follower;
+  private MediaWiring media;
   private String consumer;
   private volatile boolean running;
   /** Set when a read failed or came late: Redis may have handed this consumer entries it never saw. */
@@ -62,9 +66,10 @@ public final class GenerationWorkerVerticle extends VerticleBase {
     queue = new JobQueue(redis, settings.redisTimeoutMs());
     provider = new ProviderClient(vertx, settings.effectiveProviderUrl(), settings.effectiveProviderToken(),
         settings.providerRequestTimeoutMs(), 6, new Backoff(500, 15_000), registry, settings.selfTrust());
+    media = MediaWiring.create(vertx, settings, redis, registry);
     follower = new JobFollower(vertx, provider, queue, new JobFlow.Schedule(
         settings.generationTimeoutSeconds() * 1000L, settings.followFirstDelayMs(), settings.followMaxDelayMs(),
-        new Backoff(1_000, 30_000)), registry, stages);
+        new Backoff(1_000, 30_000), COPY_TRIES, new Backoff(1_000, 30_000)), registry, stages, media.copier());
     consumer = "worker-" + ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     Gauge.builder("genpay.generation.in_flight", follower, JobFollower::inFlight)
         .description("Jobs this node follows now").register(registry);
@@ -82,6 +87,7 @@ public final class GenerationWorkerVerticle extends VerticleBase {
     running = false;
     follower.stop();
     provider.close();
+    media.close();
     redis.close();
     return Future.succeededFuture();
   }
