@@ -149,6 +149,12 @@ public final class MediaStore implements AutoCloseable {
     }));
   }
 
+  /** The keys of the objects under {@code prefix}. */
+  public List<String> keys(String prefix) {
+    return s3.listObjectsV2Paginator(b -> b.bucket(bucket()).prefix(prefix)).contents().stream()
+        .map(object -> object.key()).toList();
+  }
+
   /** Deleting what is not there succeeds (S3's own rule). */
   public void delete(String key) {
     s3.deleteObject(b -> b.bucket(bucket()).key(key));
