@@ -62,7 +62,10 @@ public final class Addresses {
    * 403|404, detail}}; the objects are gone from the store before it answers.
    */
   public static final String MEDIA_DELETE = "media.delete";
-  /** Run the sweep of media whose order expired now (the timer runs it too); replies {@code {deleted}}. */
+  /**
+   * Run the sweep of media whose order expired by {@code now} (default: now; the timer runs it too); replies
+   * {@code {deleted}}.
+   */
   public static final String MEDIA_SWEEP = "media.sweep";
 
   /** Local-only notice that a generation job was acknowledged: {@code {sessionId, fileId, outcome}}. */

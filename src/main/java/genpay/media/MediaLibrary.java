@@ -32,7 +32,7 @@ public final class MediaLibrary {
   }
 
   /** {@code {status: 302, location}} to a fresh presigned GET, or 404/410 with a detail. */
-  public Future<JsonObject> link(String fileId, boolean thumbnail) {
+  public Future<JsonObject> link(String fileId, boolean thumbnail, boolean download) {
     return records.read(fileId).compose(record -> {
       if (record.containsKey("deletedAt")) {
         return Future.succeededFuture(answer(410, "This file was deleted."));
@@ -43,7 +43,7 @@ public final class MediaLibrary {
             : "This file is not stored (yet): it appears here once its generation completes."));
       }
       // Signing needs no network, but the SDK may load its endpoint rules the first time: off the event loop.
-      return vertx.executeBlocking(() -> store.link(key), false)
+      return vertx.executeBlocking(() -> store.link(key, MediaStore.LINK_VALIDITY, download), false)
           .map(location -> new JsonObject().put("status", 302).put("location", location));
     });
   }

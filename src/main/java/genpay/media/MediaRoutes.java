@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 /**
  * {@code GET /media/{fileId}} and {@code /media/{fileId}/thumbnail}: 302 to a GET presigned for an hour, asked
  * for anew on every visit, so a link in a page or an e-mail never goes stale; the store serves ranges itself.
+ * {@code ?download=1} signs the link with {@code Content-Disposition: attachment}: a download attribute does not
+ * count once the redirect leaves the engine's origin.
  * {@code DELETE /api/files/{fileId}}: the owner of an account order deletes its media.
  */
 public final class MediaRoutes {
@@ -47,7 +49,7 @@ public final class MediaRoutes {
       return;
     }
     bus.<JsonObject>request(Addresses.MEDIA_LINK, new JsonObject().put("fileId", ctx.pathParam("fileId"))
-            .put("thumbnail", thumbnail), QUICK)
+            .put("thumbnail", thumbnail).put("download", "1".equals(ctx.request().getParam("download"))), QUICK)
         .map(Message::body)
         .onSuccess(answer -> {
           if (answer.getInteger("status") == 302) {

@@ -165,15 +165,22 @@ public final class MediaStore implements AutoCloseable {
    * {@link #LINK_VALIDITY} (no network: the signature is computed here).
    */
   public String link(String key) {
-    return link(key, LINK_VALIDITY);
+    return link(key, LINK_VALIDITY, false);
   }
 
-  public String link(String key, Duration validity) {
+  /** With {@code download}, the store answers {@code Content-Disposition: attachment} (a signed link only). */
+  public String link(String key, Duration validity, boolean download) {
     if (!settings.publicUrl().isEmpty()) {
       return settings.publicUrl() + "/" + key;
     }
+    String name = key.substring(key.lastIndexOf('/') + 1);
     return presigner.presignGetObject(p -> p.signatureDuration(validity)
-        .getObjectRequest(g -> g.bucket(bucket()).key(key))).url().toString();
+        .getObjectRequest(g -> {
+          g.bucket(bucket()).key(key);
+          if (download) {
+            g.responseContentDisposition("attachment; filename=\"" + name + "\"");
+          }
+        })).url().toString();
   }
 
   @Override

@@ -45,9 +45,10 @@ public final class MediaVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     return Future.all(List.of(
         bus.<JsonObject>localConsumer(Addresses.MEDIA_LINK, answering((JsonObject body) -> library.link(
-            body.getString("fileId"), body.getBoolean("thumbnail", false)))).completion(),
+            body.getString("fileId"), body.getBoolean("thumbnail", false), body.getBoolean("download", false))))
+            .completion(),
         bus.<JsonObject>localConsumer(Addresses.MEDIA_DELETE, answering(this::delete)).completion(),
-        bus.<JsonObject>localConsumer(Addresses.MEDIA_SWEEP, answering((JsonObject body) -> library.sweep(System.currentTimeMillis())
+        bus.<JsonObject>localConsumer(Addresses.MEDIA_SWEEP, answering((JsonObject body) -> library.sweep(body.getLong("now", System.currentTimeMillis()))
             .map(deleted -> new JsonObject().put("deleted", deleted)))).completion()));
   }
 

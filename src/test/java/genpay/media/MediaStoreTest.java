@@ -88,7 +88,7 @@ class MediaStoreTest {
     assertTrue(longer.contains("604800"));
     assertEquals(403, status(longer), "a validity stretched by hand");
 
-    String shortLived = store.link(key, Duration.ofSeconds(1));
+    String shortLived = store.link(key, Duration.ofSeconds(1), false);
     assertEquals(200, status(shortLived));
     // The signature dates the link to the second: wait until the second after its end has surely begun.
     Thread.sleep(2_100);
