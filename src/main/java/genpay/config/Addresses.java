@@ -63,6 +63,11 @@ public final class Addresses {
    */
   public static final String MEDIA_DELETE = "media.delete";
   /**
+   * Charge storage for {@code {month: yyyy-mm}} to every account that kept media then (a timer does it daily for
+   * the month just ended); replies {@code {month, charged, repeated, refused}}.
+   */
+  public static final String MEDIA_CHARGE = "media.charge";
+  /**
    * Run the sweep of media whose order expired by {@code now} (default: now; the timer runs it too); replies
    * {@code {deleted}}.
    */

@@ -77,6 +77,27 @@ public final class MediaLibrary {
     });
   }
 
+  /** Adds up, a page at a time, what each account held in the object store for {@code month}. */
+  public Future<StorageCharges> usage(java.time.YearMonth month) {
+    StorageCharges charges = new StorageCharges(month);
+    return usagePage(charges, 0).map(charges);
+  }
+
+  private Future<Void> usagePage(StorageCharges charges, long offset) {
+    return records.stored(offset, SWEEP_BATCH).compose(ids -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (String fileId : ids) {
+        chain = chain.compose(v -> records.owner(fileId).map(owner -> {
+          if (!owner.get(1).isEmpty() && !owner.get(2).isEmpty()) {
+            charges.add(owner.get(0), Long.parseLong(owner.get(1)), Long.parseLong(owner.get(2)));
+          }
+          return null;
+        }));
+      }
+      return ids.size() == SWEEP_BATCH ? chain.compose(v -> usagePage(charges, offset + SWEEP_BATCH)) : chain;
+    });
+  }
+
   private Future<Void> removeObjects(List<String> keys) {
     return vertx.executeBlocking(() -> {
       keys.forEach(store::delete);

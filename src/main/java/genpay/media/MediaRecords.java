@@ -104,6 +104,19 @@ public final class MediaRecords {
     return send(Request.cmd(Command.ZRANGE).arg(EXPIRY).arg(offset).arg(offset + limit - 1)).map(MediaRecords::strings);
   }
 
+  /** {@code accountId, size, storedAt} of a stored copy (empty strings when the record is gone). */
+  public Future<List<String>> owner(String fileId) {
+    return send(Request.cmd(Command.HMGET).arg(record(fileId)).arg("accountId").arg("size").arg("storedAt"))
+        .map(values -> {
+          List<String> out = new ArrayList<>();
+          for (int i = 0; i < 3; i++) {
+            Response value = values == null ? null : values.get(i);
+            out.add(value == null ? "" : value.toString());
+          }
+          return out;
+        });
+  }
+
   private Future<Response> send(Request request) {
     return RedisClients.send(redis, request, timeoutMs);
   }

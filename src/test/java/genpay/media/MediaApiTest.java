@@ -127,4 +127,43 @@ class MediaApiTest {
     assertTrue(store.size(key).isEmpty(), "deleted with its order");
     assertProblem(await(genpay.http.get("/media/" + fileId).send()), 410);
   }
+
+  private static double balance(String accountId) {
+    return await(genpay.engine.vertx().eventBus().<JsonObject>request(Addresses.CREDITS_BALANCE,
+        new JsonObject().put("accountId", accountId))).body().getDouble("balance");
+  }
+
+  private static String accountId(String session) {
+    return await(as(genpay.http.get("/api/account"), session).send()).bodyAsJsonObject().getString("id");
+  }
+
+  @Test
+  void storageIsChargedOncePerAccountAndMonthAndNeverBelowZero() {
+    String payer = SignIns.signIn(genpay);
+    imageOrder(payer);
+    String payerId = accountId(payer);
+    String broke = SignIns.signIn(genpay);
+    imageOrder(broke);
+    String brokeId = accountId(broke);
+    // Spend what is left of the free plan's credits so the storage charge cannot be paid.
+    double left = balance(brokeId);
+    JsonObject spent = await(genpay.engine.vertx().eventBus().<JsonObject>request(Addresses.CREDITS_SPEND,
+        new JsonObject().put("accountId", brokeId).put("amount", left).put("sourceId", "test-drain-" + brokeId)
+            .put("operation", "image").put("model", "test"))).body();
+    assertEquals("applied", spent.getString("status"), spent.encode());
+    double before = balance(payerId);
+    String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+
+    var bus = genpay.engine.vertx().eventBus();
+    JsonObject first = await(bus.<JsonObject>request(Addresses.MEDIA_CHARGE, new JsonObject().put("month", month))).body();
+    assertTrue(first.getInteger("charged") >= 1 && first.getInteger("refused") >= 1, first.encode());
+    assertEquals(before - 0.01, balance(payerId), 0.0001, "a small file: the hundredth a started GB-month costs");
+    assertEquals(0.0, balance(brokeId), 0.0001, "a balance never goes negative");
+    JsonObject again = await(bus.<JsonObject>request(Addresses.MEDIA_CHARGE, new JsonObject().put("month", month))).body();
+    assertEquals(0, again.getInteger("charged"), "a repeat charges nothing: " + again.encode());
+    assertEquals(before - 0.01, balance(payerId), 0.0001);
+
+    JsonObject entries = await(as(genpay.http.get("/api/credits/transactions?type=usage"), payer).send()).bodyAsJsonObject();
+    assertTrue(entries.encode().contains("storage:" + payerId + ":" + month), entries.encode());
+  }
 }
