@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What Redis keeps of each copy, in {@code media:{fileId}}: the object key, the multipart upload under way and
@@ -27,12 +28,18 @@ public final class MediaRecords {
   /** Stored copies scored by when they expire with their order (ms). */
   static final String EXPIRY = "media:expiry";
 
+  /** A stored copy's record outlives its order this long, so the sweep always finds it. */
+  static final long STORED_MARGIN_SECONDS = TimeUnit.DAYS.toSeconds(30);
+
   private final Redis redis;
   private final long timeoutMs;
+  private final long keepSeconds;
 
-  public MediaRecords(Redis redis, long timeoutMs) {
+  /** {@code keepSeconds}: how long media is kept (the order's TTL). */
+  public MediaRecords(Redis redis, long timeoutMs, long keepSeconds) {
     this.redis = redis;
     this.timeoutMs = timeoutMs;
+    this.keepSeconds = keepSeconds;
   }
 
   static String record(String fileId) {
@@ -46,7 +53,7 @@ public final class MediaRecords {
 
   /** Starts the record of a new upload (the parts of any earlier one forgotten); false when already stored. */
   public Future<Boolean> startUpload(String fileId, Map<String, String> fields) {
-    List<String> args = new ArrayList<>();
+    List<String> args = new ArrayList<>(List.of(String.valueOf(keepSeconds)));
     fields.forEach((field, value) -> {
       args.add(field);
       args.add(value);
@@ -61,7 +68,8 @@ public final class MediaRecords {
 
   /** Marks the copy stored and indexes it for the sweep; false when it was stored before. */
   public Future<Boolean> markStored(String fileId, long now, long expiresAt, Map<String, String> fields) {
-    List<String> args = new ArrayList<>(List.of(String.valueOf(now)));
+    List<String> args = new ArrayList<>(List.of(String.valueOf(now),
+        String.valueOf(Math.max(1, (expiresAt - now) / 1000) + STORED_MARGIN_SECONDS)));
     fields.forEach((field, value) -> {
       args.add(field);
       args.add(value);

@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static genpay.config.BusReplies.answering;
 
@@ -47,7 +48,8 @@ public final class MediaVerticle extends VerticleBase {
   public Future<?> start() {
     redis = RedisClients.create(vertx, settings, "media");
     store = new MediaStore(settings.storage(), MediaWiring.CALL_TIMEOUT);
-    library = new MediaLibrary(vertx, store, new MediaRecords(redis, settings.redisTimeoutMs()),
+    library = new MediaLibrary(vertx, store, new MediaRecords(redis, settings.redisTimeoutMs(),
+        TimeUnit.DAYS.toSeconds(settings.sessionTtlDays())),
         settings.sessionTtlDays());
     vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());
     // Daily, and soon after start: the month just ended is charged once per account (the ledger keeps it once).

@@ -34,7 +34,8 @@ public final class MediaWiring implements AutoCloseable {
     MediaStore store = new MediaStore(settings.storage(), CALL_TIMEOUT);
     WorkerExecutor pool = vertx.createSharedWorkerExecutor("genpay-media", COPY_THREADS,
         CALL_TIMEOUT.toMillis() * 20, TimeUnit.MILLISECONDS);
-    MediaCopier copier = new MediaCopier(vertx, store, new MediaRecords(redis, settings.redisTimeoutMs()), pool,
+    MediaCopier copier = new MediaCopier(vertx, store, new MediaRecords(redis, settings.redisTimeoutMs(),
+        TimeUnit.DAYS.toSeconds(settings.sessionTtlDays())), pool,
         providerHttp(settings), settings.appUrl(), settings.storage().partSizeBytes(),
         TimeUnit.DAYS.toMillis(settings.sessionTtlDays()), CALL_TIMEOUT.toMillis(), registry);
     return new MediaWiring(store, pool, copier);
