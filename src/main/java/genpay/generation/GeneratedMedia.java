@@ -21,6 +21,10 @@ public final class GeneratedMedia {
   private static final int CHUNK = 64 * 1024;
   /** The slow variant pauses this long after each MiB: about 5 MiB/s. */
   private static final long SLOW_PAUSE_MS = 200;
+  /** Where a stalling file stops sending, the first time it is asked for. */
+  static final long STALL_AT = 6L * 1024 * 1024;
+  /** Files that stalled once already (on this node): the next request is served whole. */
+  private static final java.util.Set<String> STALLED = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final Pattern RANGE = Pattern.compile("^bytes=(\\d+)-(\\d*)$");
 
   private GeneratedMedia() {
@@ -63,6 +67,7 @@ public final class GeneratedMedia {
       return;
     }
     boolean slow = "1".equals(ctx.request().getParam("slow"));
+    boolean stall = "1".equals(ctx.request().getParam("stall")) && STALLED.add(ctx.request().getParam("file", ""));
     long size = mb * 1024L * 1024L;
     long from = 0;
     long to = size - 1;
@@ -86,10 +91,13 @@ public final class GeneratedMedia {
       response.end();
       return;
     }
-    write(ctx, response, from, to + 1, slow);
+    // A stall sends up to STALL_AT and then nothing, the connection left open until the reader gives up.
+    long end = stall && to + 1 > STALL_AT && from < STALL_AT ? STALL_AT : to + 1;
+    write(ctx, response, from, end, slow, end < to + 1);
   }
 
-  private static void write(RoutingContext ctx, HttpServerResponse response, long at, long end, boolean slow) {
+  private static void write(RoutingContext ctx, HttpServerResponse response, long at, long end, boolean slow,
+                            boolean hang) {
     while (at < end && !response.writeQueueFull()) {
       if (response.closed()) {
         return;
@@ -100,16 +108,18 @@ public final class GeneratedMedia {
       response.write(Buffer.buffer(chunk));
       long next = at + length;
       if (slow && next < end && next / (1024 * 1024) != at / (1024 * 1024)) {
-        ctx.vertx().setTimer(SLOW_PAUSE_MS, id -> write(ctx, response, next, end, true));
+        ctx.vertx().setTimer(SLOW_PAUSE_MS, id -> write(ctx, response, next, end, true, hang));
         return;
       }
       at = next;
     }
     if (at >= end) {
-      response.end();
+      if (!hang) {
+        response.end();
+      }
       return;
     }
     long resume = at;
-    response.drainHandler(v -> write(ctx, response, resume, end, slow));
+    response.drainHandler(v -> write(ctx, response, resume, end, slow, hang));
   }
 }

@@ -35,9 +35,10 @@ public final class ProviderSandbox {
   /**
    * {@code [sandbox:mb:N]} in a prompt: the video is a generated file of N MiB (1-2048) instead of the clip, made
    * while it is served (never held whole); {@code [sandbox:mb:N:slow]} serves it at about 5 MiB/s, so a test can
-   * stop a copy half-way.
+   * stop a copy half-way; {@code [sandbox:mb:N:stall]} stops sending past 6 MiB, holding the connection open, the
+   * first time the file is asked for (on this node): a provider that hangs mid-file.
    */
-  private static final Pattern SIZE_MARKER = Pattern.compile("\\[sandbox:mb:(\\d{1,4})(:slow)?]");
+  private static final Pattern SIZE_MARKER = Pattern.compile("\\[sandbox:mb:(\\d{1,4})(:slow|:stall)?]");
   private static final long TTL_SECONDS = TimeUnit.DAYS.toSeconds(2);
   private static final LuaScript START = LuaScript.fromResources("/lua/sandbox_provider_start.lua");
   /** Printable ASCII without spaces: the key becomes part of Redis key names. The real client sends a UUID. */
@@ -116,7 +117,7 @@ public final class ProviderSandbox {
     Matcher sized = SIZE_MARKER.matcher(prompt);
     boolean large = sized.find() && "video".equals(type);
     int sizeMb = large ? Math.max(1, Math.min(GeneratedMedia.MAX_MB, Integer.parseInt(sized.group(1)))) : 0;
-    String slow = large && sized.group(2) != null ? "1" : "0";
+    String slow = !large || sized.group(2) == null ? "0" : ":stall".equals(sized.group(2)) ? "stall" : "1";
     return START.run(redis, List.of("sandbox:provider:idem:" + idempotencyKey, jobKey(id),
             startsKey(idempotencyKey), "sandbox:provider:prompt:" + UUID.nameUUIDFromBytes(prompt.getBytes(StandardCharsets.UTF_8))),
             List.of(id, String.valueOf(System.currentTimeMillis()),
@@ -152,8 +153,9 @@ public final class ProviderSandbox {
     };
     int sizeMb = fields.get("sizeMb") == null ? 0 : fields.get("sizeMb").toInteger();
     if (sizeMb > 0) {
-      file = GeneratedMedia.NAME + "?mb=" + sizeMb + ("1".equals(String.valueOf(fields.get("slow"))) ? "&slow=1" : "")
-          + "&";
+      String pace = fields.get("slow") == null ? "0" : fields.get("slow").toString();
+      file = GeneratedMedia.NAME + "?mb=" + sizeMb + ("1".equals(pace) ? "&slow=1" : "stall".equals(pace)
+          ? "&stall=1" : "") + "&";
     } else {
       file = file + "?";
     }

@@ -38,6 +38,7 @@ public final class MediaCopier {
   private static final Logger LOG = LoggerFactory.getLogger(MediaCopier.class);
   /** A thumbnail larger than this is not a thumbnail. */
   static final long MAX_THUMBNAIL_BYTES = 20L * 1024 * 1024;
+  private static final int READ_CHUNK = 64 * 1024;
   private static final Pattern EXTENSION = Pattern.compile("\\.([A-Za-z0-9]{2,5})$");
   private static final Pattern CONTENT_RANGE_TOTAL = Pattern.compile("/(\\d+)$");
   private static final Map<String, String> TYPES = Map.of("mp4", "video/mp4", "webm", "video/webm",
@@ -201,6 +202,9 @@ public final class MediaCopier {
     private UploadState state;
     private InputStream source;
     private byte[] buffer;
+    private volatile long lastByteAt;
+    /** Only a read waits on the provider; the part's upload has the store client's own timeout. */
+    private volatile boolean reading;
 
     Run(Request request, UploadState state) {
       this.request = request;
@@ -267,15 +271,19 @@ public final class MediaCopier {
     private Future<UploadState> nextPart() {
       int number = state.parts().size() + 1;
       // A provider stream that stops sending would hold the read forever: closing it fails the step instead.
-      long watchdog = vertx.setTimer(stallMs, id -> {
-        LOG.warn("file {}: part {} stalled for {} ms, cut", request.fileId(), number, stallMs);
-        close();
+      long watchdog = vertx.setPeriodic(Math.max(50, stallMs / 4), id -> {
+        if (reading && System.currentTimeMillis() - lastByteAt > stallMs) {
+          vertx.cancelTimer(id);
+          LOG.warn("file {}: the provider sent nothing for {} ms during part {}, stream cut", request.fileId(),
+              stallMs, number);
+          close();
+        }
       });
       return MediaCopier.this.<UploadState.Part>blocking(() -> {
         if (buffer == null) {
           buffer = new byte[(int) state.partSize()];
         }
-        int length = source == null ? 0 : source.readNBytes(buffer, 0, buffer.length);
+        int length = fill();
         if (length == 0 && number > 1) {
           return null;
         }
@@ -292,6 +300,26 @@ public final class MediaCopier {
           return part.length() < state.partSize() ? complete() : nextPart();
         });
       });
+    }
+
+    /** Reads up to a whole part, noting each chunk's arrival for the watchdog; 0 at the end of the file. */
+    private int fill() throws IOException {
+      int length = 0;
+      lastByteAt = System.currentTimeMillis();
+      reading = true;
+      try {
+        while (length < buffer.length) {
+          int read = source.read(buffer, length, Math.min(READ_CHUNK, buffer.length - length));
+          if (read < 0) {
+            break;
+          }
+          length += read;
+          lastByteAt = System.currentTimeMillis();
+        }
+      } finally {
+        reading = false;
+      }
+      return length;
     }
 
     private Future<UploadState> complete() {

@@ -17,7 +17,10 @@ public final class MediaWiring implements AutoCloseable {
 
   /** Copies under way at once on one node: each holds one part-sized buffer. */
   public static final int COPY_THREADS = 8;
-  /** One store call, or one provider read, not answered by then fails its step (the copy goes on later). */
+  /**
+   * One store call not answered by then fails its step (the copy goes on later from the last part stored). The
+   * provider's stream is cut when it sends nothing for PROVIDER_REQUEST_TIMEOUT_MS.
+   */
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
   private final MediaStore store;
@@ -37,7 +40,7 @@ public final class MediaWiring implements AutoCloseable {
     MediaCopier copier = new MediaCopier(vertx, store, new MediaRecords(redis, settings.redisTimeoutMs(),
         TimeUnit.DAYS.toSeconds(settings.sessionTtlDays())), pool,
         providerHttp(settings), settings.appUrl(), settings.storage().partSizeBytes(),
-        TimeUnit.DAYS.toMillis(settings.sessionTtlDays()), CALL_TIMEOUT.toMillis(), registry);
+        TimeUnit.DAYS.toMillis(settings.sessionTtlDays()), settings.providerRequestTimeoutMs(), registry);
     return new MediaWiring(store, pool, copier);
   }
 

@@ -1,5 +1,6 @@
 package genpay.media;
 
+import genpay.CapturedLog;
 import genpay.ChildEngine;
 import genpay.TestEngine;
 import genpay.generation.GeneratedMedia;
@@ -185,6 +186,30 @@ class MediaCopyTest {
     } finally {
       storage.close();
       redis.stop();
+    }
+  }
+
+  @Test
+  void aProviderStreamThatHangsMidPartIsCutAndTheCopyGoesOnFromTheLastPartStored() throws Exception {
+    int sizeMb = 12;
+    try (TestEngine genpay = TestEngine.start(quick(Map.of("PROVIDER_REQUEST_TIMEOUT_MS", "1000")))) {
+      String sessionId = genpay.order(1, "a still lake [sandbox:mb:" + sizeMb + ":stall]");
+      var done = genpay.reaches(sessionId, "completed", "error");
+      genpay.clickOnCheckoutPage(sessionId, "paid");
+      JsonObject session = await(done.timeout(90, TimeUnit.SECONDS), 100);
+      assertEquals("completed", session.getString("status"), session.encode());
+      String fileId = session.getString("fileId");
+      List<String> log = CapturedLog.lines().stream().filter(line -> line.contains(fileId)).toList();
+      assertTrue(log.stream().anyMatch(line -> line.contains("sent nothing for 1000 ms during part 2")),
+          "the hang was cut: " + log);
+      assertTrue(log.stream().anyMatch(line -> line.contains("copy resumed at part 2")),
+          "and the copy went on from part 2, not from the start: " + log);
+      Map<String, String> record = MediaRecords.fields(await(genpay.redis.send(Request.cmd(Command.HGETALL)
+          .arg("media:" + fileId))));
+      assertEquals(GeneratedMedia.sha256(sizeMb * MIB), record.get("sha256"));
+      long[] size = new long[1];
+      assertEquals(GeneratedMedia.sha256(sizeMb * MIB), servedSha256(genpay.settings().appUrl() + "/media/" + fileId, size));
+      assertEquals(sizeMb * MIB, size[0]);
     }
   }
 }
