@@ -7,6 +7,8 @@ import io.vertx.core.WorkerExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -147,9 +149,17 @@ public final class MediaCopier {
           })
           .recover(failure -> {
             if (failure instanceof CopyException copy && copy.restart) {
-              // The next try begins a new upload: forget this one.
-              return records.startUpload(request.fileId(), Map.of("restart", "1")).transform(ignored ->
-                  Future.failedFuture(failure));
+              // The next try begins a new upload: this one is given up (its parts freed) and forgotten.
+              return records.read(request.fileId())
+                  .compose(stale -> blocking(() -> {
+                    UploadState old = UploadState.from(stale);
+                    if (old != null && old.objectKey() != null) {
+                      store.abort(old.objectKey(), old.uploadId());
+                    }
+                    return null;
+                  }))
+                  .transform(aborted -> records.startUpload(request.fileId(), Map.of("restart", "1")))
+                  .transform(ignored -> Future.failedFuture(failure));
             }
             return Future.failedFuture(failure);
           });
@@ -287,7 +297,7 @@ public final class MediaCopier {
         if (length == 0 && number > 1) {
           return null;
         }
-        String etag = store.uploadPart(state.objectKey(), state.uploadId(), number, buffer, length);
+        String etag = uploadGone(() -> store.uploadPart(state.objectKey(), state.uploadId(), number, buffer, length));
         return new UploadState.Part(number, etag, sha256(buffer, length), length);
       }).onComplete(done -> vertx.cancelTimer(watchdog)).compose(part -> {
         if (part == null) {
@@ -328,9 +338,11 @@ public final class MediaCopier {
         if (state.size() >= 0 && copied != state.size()) {
           throw new CopyException("the provider sent " + copied + " of " + state.size() + " bytes", false);
         }
-        store.complete(state.objectKey(), state.uploadId(), state.parts().stream()
-            .map(part -> CompletedPart.builder().partNumber(part.number()).eTag(part.etag()).build()).toList());
-        return state;
+        return uploadGone(() -> {
+          store.complete(state.objectKey(), state.uploadId(), state.parts().stream()
+              .map(part -> CompletedPart.builder().partNumber(part.number()).eTag(part.etag()).build()).toList());
+          return state;
+        });
       });
     }
 
@@ -424,6 +436,20 @@ public final class MediaCopier {
   /** Runs {@code work} on the media pool; the steps of one copy run one after another by composition. */
   private <T> Future<T> blocking(Callable<T> work) {
     return pool.executeBlocking(work, false);
+  }
+
+  /** A store that no longer knows the upload (completed or aborted meanwhile): the copy must begin again. */
+  private static <T> T uploadGone(Callable<T> call) throws Exception {
+    try {
+      return call.call();
+    } catch (NoSuchUploadException gone) {
+      throw new CopyException("the store no longer has the upload", true);
+    } catch (S3Exception failed) {
+      if (failed.statusCode() == 404) {
+        throw new CopyException("the store no longer has the upload", true);
+      }
+      throw failed;
+    }
   }
 
   private static long total(String contentRange) {

@@ -212,4 +212,37 @@ class MediaCopyTest {
       assertEquals(sizeMb * MIB, size[0]);
     }
   }
+
+  @Test
+  void anUploadTheStoreLostMidCopyIsBegunAgainAndEndsAsOneRightObject() throws Exception {
+    int sizeMb = 15;
+    try (TestEngine genpay = TestEngine.start(quick(Map.of()))) {
+      String sessionId = genpay.order(1, "a lost upload [sandbox:mb:" + sizeMb + ":slow]");
+      var processing = genpay.reaches(sessionId, "processing");
+      var done = genpay.reaches(sessionId, "completed", "error");
+      genpay.clickOnCheckoutPage(sessionId, "paid");
+      String fileId = await(processing.timeout(30, TimeUnit.SECONDS)).getString("fileId");
+      Map<String, String> record = Map.of();
+      for (int check = 0; check < 600 && !record.containsKey("part:1"); check++) {
+        await(genpay.engine.vertx().timer(50));
+        record = MediaRecords.fields(await(genpay.redis.send(Request.cmd(Command.HGETALL).arg("media:" + fileId))));
+      }
+      assertTrue(record.containsKey("part:1") && !record.containsKey("storedAt"), record.keySet().toString());
+      String lost = record.get("uploadId");
+      try (MediaStore objects = new MediaStore(genpay.settings().storage(), Duration.ofSeconds(30))) {
+        // What a store's lifecycle rule or an operator does to an upload left open: it is gone.
+        objects.abort(record.get("objectKey"), lost);
+        JsonObject session = await(done.timeout(90, TimeUnit.SECONDS), 100);
+        assertEquals("completed", session.getString("status"), session.encode());
+        Map<String, String> stored = MediaRecords.fields(await(genpay.redis.send(Request.cmd(Command.HGETALL)
+            .arg("media:" + fileId))));
+        assertTrue(!lost.equals(stored.get("uploadId")), "a new upload was begun");
+        assertEquals(GeneratedMedia.sha256(sizeMb * MIB), stored.get("sha256"));
+        assertEquals(List.of(stored.get("objectKey")), objects.keys("generations/guest/" + sessionId + "/" + fileId + ".mp4"));
+        long[] size = new long[1];
+        assertEquals(GeneratedMedia.sha256(sizeMb * MIB), servedSha256(genpay.settings().appUrl() + "/media/" + fileId, size));
+        assertEquals(sizeMb * MIB, size[0]);
+      }
+    }
+  }
 }
