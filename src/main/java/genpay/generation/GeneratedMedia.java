@@ -54,7 +54,8 @@ public final class GeneratedMedia {
     }
   }
 
-  static void serve(RoutingContext ctx) {
+  /** Serves {@code ?mb=N} (with {@code slow=1} or {@code stall=1}, {@code file=id}); Range honoured. */
+  public static void serve(RoutingContext ctx) {
     int mb;
     try {
       mb = Integer.parseInt(ctx.request().getParam("mb", "1"));
@@ -77,7 +78,9 @@ public final class GeneratedMedia {
     if (range != null) {
       Matcher matched = RANGE.matcher(range.trim());
       if (!matched.matches() || Long.parseLong(matched.group(1)) >= size) {
-        response.setStatusCode(416).putHeader("Content-Range", "bytes */" + size).end();
+        // With a body, as real servers answer: a reader must not take it for the file's bytes.
+        response.setStatusCode(416).putHeader("Content-Range", "bytes */" + size)
+            .putHeader("Content-Type", "text/plain").end("Requested Range Not Satisfiable");
         return;
       }
       from = Long.parseLong(matched.group(1));

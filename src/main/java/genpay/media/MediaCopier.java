@@ -260,7 +260,9 @@ public final class MediaCopier {
       source = response.body();
       int status = response.statusCode();
       if (status == 416 && offset > 0) {
-        // Nothing left past the offset: every byte is uploaded.
+        // Nothing left past the offset: every byte is uploaded, and the answer's body is not the file's.
+        source.close();
+        source = InputStream.nullInputStream();
         return response.headers().firstValue("Content-Range").map(MediaCopier::total).orElse(offset);
       }
       if (status != 200 && status != 206) {
