@@ -1,6 +1,7 @@
 package genpay;
 
 import genpay.config.Settings;
+import genpay.media.EmbeddedStorage;
 import genpay.metrics.Metrics;
 import genpay.redis.EmbeddedRedis;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,12 +29,15 @@ public final class Engine implements AutoCloseable {
   private final Vertx vertx;
   private final Settings settings;
   private final EmbeddedRedis embeddedRedis;
+  private final EmbeddedStorage embeddedStorage;
   private final PrometheusMeterRegistry registry;
 
-  private Engine(Vertx vertx, Settings settings, EmbeddedRedis embeddedRedis, PrometheusMeterRegistry registry) {
+  private Engine(Vertx vertx, Settings settings, EmbeddedRedis embeddedRedis, EmbeddedStorage embeddedStorage,
+                 PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.settings = settings;
     this.embeddedRedis = embeddedRedis;
+    this.embeddedStorage = embeddedStorage;
     this.registry = registry;
   }
 
@@ -43,6 +47,23 @@ public final class Engine implements AutoCloseable {
             configured.redisAppendFsync())
         : null;
     Settings settings = embedded == null ? configured : configured.withRedisUrl(embedded.url());
+    EmbeddedStorage storage;
+    try {
+      storage = settings.storage().embedded()
+          ? EmbeddedStorage.start(Path.of(settings.dataDir(), "media"), 0) : null;
+    } catch (RuntimeException e) {
+      if (embedded != null) {
+        embedded.stop();
+      }
+      throw e;
+    }
+    if (storage != null) {
+      settings = settings.withStorage(storage.settings(settings.storage()));
+      if (settings.cluster()) {
+        LOG.warn("storage: CLUSTER=true with the embedded store: each node keeps its own media; set STORAGE_ENDPOINT "
+            + "to one store all nodes share");
+      }
+    }
     PrometheusMeterRegistry registry = Metrics.newRegistry();
     VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.vertxOptions());
     var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
@@ -59,7 +80,7 @@ public final class Engine implements AutoCloseable {
     } else {
       vertx = builder.build();
     }
-    Engine engine = new Engine(vertx, settings, embedded, registry);
+    Engine engine = new Engine(vertx, settings, embedded, storage, registry);
     ClusterStatus cluster = clusterManager == null ? ClusterStatus.SINGLE_NODE : ClusterStatus.of(clusterManager);
     try {
       vertx.deployVerticle(new MainVerticle(settings, registry, cluster))
@@ -111,6 +132,9 @@ public final class Engine implements AutoCloseable {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("vert.x did not close cleanly: {}", e.toString());
+    }
+    if (embeddedStorage != null) {
+      embeddedStorage.stop();
     }
     if (embeddedRedis != null) {
       embeddedRedis.stop();

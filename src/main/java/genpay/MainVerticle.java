@@ -10,6 +10,7 @@ import genpay.llm.RequestWorkerVerticle;
 import genpay.mail.MailVerticle;
 import genpay.metrics.OperatorGauges;
 import genpay.metrics.ProbeVerticle;
+import genpay.media.MediaVerticle;
 import genpay.push.PushMetrics;
 import genpay.credits.CreditsVerticle;
 import genpay.purchases.CreditPurchaseVerticle;
@@ -98,6 +99,9 @@ public final class MainVerticle extends VerticleBase {
         .onSuccess(id -> LOG.info("requests: generation requests ready, failed paid ones refunded (retried every {} s)",
             settings.refundRetrySeconds()))
         .compose(id -> vertx.deployVerticle(new ProbeVerticle(settings, new OperatorGauges(registry))))
+        .compose(id -> vertx.deployVerticle(() -> new MediaVerticle(settings), new DeploymentOptions()))
+        .onSuccess(id -> LOG.info("media: links and deletions ready, expired media swept every {} min ({})",
+            MediaVerticle.SWEEP_INTERVAL_MS / 60_000, settings.storage()))
         .compose(id -> vertx.deployVerticle(() -> new PushVerticle(registry, pushMetrics), new DeploymentOptions()))
         .onSuccess(id -> LOG.info("push: one status.changed consumer on this node"))
         .compose(id -> vertx.deployVerticle(() -> new AdminVerticle(settings, registry), new DeploymentOptions()))

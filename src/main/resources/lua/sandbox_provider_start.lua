@@ -7,6 +7,7 @@
 -- starts of one prompt in that shard, for [sandbox:fail:N]: an order's files share its shard, so N counts its files)
 -- ARGV[1] new id   ARGV[2] now (ms)   ARGV[3] duration (ms)   ARGV[4] fate   ARGV[5] ttl (s)
 -- ARGV[6] N: the Nth start of this prompt fails (0 for none)   ARGV[7] the file type (video, image, audio)
+-- ARGV[8] the size in MiB of a generated video instead of the clip (0 for the clip)   ARGV[9] '1': served slowly
 local existing = redis.call('GET', KEYS[1])
 if existing then
   return existing
@@ -20,7 +21,8 @@ if tonumber(ARGV[6]) > 0 then
     fate = 'fail'
   end
 end
-redis.call('HSET', KEYS[2], 'createdAt', ARGV[2], 'durationMs', ARGV[3], 'fate', fate, 'type', ARGV[7])
+redis.call('HSET', KEYS[2], 'createdAt', ARGV[2], 'durationMs', ARGV[3], 'fate', fate, 'type', ARGV[7],
+           'sizeMb', ARGV[8] or '0', 'slow', ARGV[9] or '0')
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 redis.call('INCR', KEYS[3])
 redis.call('EXPIRE', KEYS[3], ARGV[5])

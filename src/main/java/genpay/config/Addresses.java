@@ -61,6 +61,27 @@ public final class Addresses {
   /** Local-only notice that a stream was dropped because its reader stopped reading: {@code {type, id}}. */
   public static final String PUSH_DROPPED = "push.dropped";
 
+  /**
+   * Where a file's stored media is: {@code {fileId, thumbnail}} → {@code {status: 302, location}} (a presigned GET),
+   * or {@code {status: 404|410, detail}} when nothing is stored or it was deleted.
+   */
+  public static final String MEDIA_LINK = "media.link";
+  /**
+   * The owner deletes a file's media: {@code {fileId, accountId}} → {@code {status: 204}}, or {@code {status:
+   * 403|404, detail}}; the objects are gone from the store before it answers.
+   */
+  public static final String MEDIA_DELETE = "media.delete";
+  /**
+   * Charge storage for {@code {month: yyyy-mm}} to every account that kept media then (a timer does it daily for
+   * the month just ended); replies {@code {month, charged, repeated, refused}}.
+   */
+  public static final String MEDIA_CHARGE = "media.charge";
+  /**
+   * Run the sweep of media whose order expired by {@code now} (default: now; the timer runs it too); replies
+   * {@code {deleted}}.
+   */
+  public static final String MEDIA_SWEEP = "media.sweep";
+
   /** Local-only notice that a generation job was acknowledged: {@code {sessionId, fileId, outcome}}. */
   public static final String GENERATION_JOB_DONE = "generation.job.done";
 

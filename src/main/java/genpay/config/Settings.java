@@ -5,6 +5,7 @@ import genpay.credits.CreditsConfig;
 import genpay.llm.LlmFaults;
 import genpay.redis.Shards;
 import genpay.llm.ProvidersConfig;
+import genpay.media.StorageSettings;
 import io.vertx.core.json.JsonObject;
 
 import java.net.InetAddress;
@@ -73,7 +74,8 @@ public record Settings(
     boolean allowPrivateSites,
     ServerTls tls,
     List<String> corsOrigins,
-    Set<String> adminEmails) {
+    Set<String> adminEmails,
+    StorageSettings storage) {
 
   public static final int MAX_QUANTITY = 10;
   public static final int MAX_PROMPT_LENGTH = 20_000;
@@ -110,7 +112,9 @@ public record Settings(
       "SANDBOX_STRIPE_FAULTS", "SANDBOX_STRIPE_SHUFFLE", "REFUND_RETRY_SECONDS", "MAIL_URL", "MAIL_FROM",
       "MAIL_RETRY_MAX_SECONDS", CreditsConfig.KEY, "GEMINI_API_KEY", "GEMINI_API_URL", "OLLAMA_URL",
       LlmFaults.SETTING, ProvidersConfig.KEY, "ALLOW_PRIVATE_SITES",
-      "TLS_CERT_FILE", "TLS_KEY_FILE", "CORS_ORIGINS", "ADMIN_EMAILS");
+      "TLS_CERT_FILE", "TLS_KEY_FILE", "CORS_ORIGINS", "ADMIN_EMAILS",
+      "STORAGE_ENDPOINT", "STORAGE_BUCKET", "STORAGE_ACCESS_KEY_ID", "STORAGE_SECRET_ACCESS_KEY", "STORAGE_REGION",
+      "STORAGE_PUBLIC_URL", "STORAGE_PATH_STYLE", "STORAGE_PART_SIZE_MB");
 
   /** Reads the file's values, lets the environment override each, and validates the result. */
   public static Settings from(JsonObject file, Map<String, String> env) {
@@ -280,7 +284,11 @@ public record Settings(
         geminiKey.isEmpty() ? null : geminiKey, geminiUrl.isEmpty() ? null : geminiUrl,
         ollamaUrl.isEmpty() ? null : ollamaUrl, llmFaults, ProvidersConfig.from(file.getValue(ProvidersConfig.KEY)),
         source.bool("ALLOW_PRIVATE_SITES", false), tls, corsOrigins(source.text("CORS_ORIGINS", "")),
-        adminEmails(source.text("ADMIN_EMAILS", "")));
+        adminEmails(source.text("ADMIN_EMAILS", "")),
+        StorageSettings.of(source.text("STORAGE_ENDPOINT", ""), source.text("STORAGE_BUCKET", ""),
+            source.text("STORAGE_ACCESS_KEY_ID", ""), source.text("STORAGE_SECRET_ACCESS_KEY", ""),
+            source.text("STORAGE_REGION", ""), source.text("STORAGE_PUBLIC_URL", ""),
+            source.bool("STORAGE_PATH_STYLE", true), source.integer("STORAGE_PART_SIZE_MB", 8, 5, 512)));
   }
 
   /** Lower-cased addresses; an item without one {@code @} is a typo that would lock its admin out. */
@@ -426,7 +434,19 @@ public record Settings(
         workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
         allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, sandboxStripeShuffle, refundRetrySeconds,
         mailUrl, mailFrom, mailRetryMaxSeconds, credits, geminiApiKey, geminiApiUrl, ollamaUrl, sandboxLlmFaults,
-        providers, allowPrivateSites, tls, corsOrigins, adminEmails);
+        providers, allowPrivateSites, tls, corsOrigins, adminEmails, storage);
+  }
+
+  /** The same settings with the object store the engine actually uses (the embedded one's, once it runs). */
+  public Settings withStorage(StorageSettings actual) {
+    return new Settings(port, appUrl, redisUrl, redisMode, embeddedRedisPort, dataDir, redisAppendFsync, redisTimeoutMs,
+        redisShards, stripeSecretKey, stripeWebhookSecrets, stripePriceId, stripePublishableKey, priceAmount, priceCurrency, sessionTtlDays,
+        generationApiUrl, generationApiToken, sandboxGenerationSeconds, sandboxProviderFaults, cluster, clusterHost,
+        reconcileAfterSeconds, reconcileIntervalSeconds, sandboxStripeWebhooks, generationTimeoutSeconds,
+        workerClaimIdleSeconds, workerMaxInFlight, providerRequestTimeoutMs, followFirstDelayMs, followMaxDelayMs, generationWorker, clusterConfig,
+        allowMixedSandbox, checkoutRatePerMinute, trustedProxies, sandboxStripeFaults, sandboxStripeShuffle, refundRetrySeconds,
+        mailUrl, mailFrom, mailRetryMaxSeconds, credits, geminiApiKey, geminiApiUrl, ollamaUrl, sandboxLlmFaults,
+        providers, allowPrivateSites, tls, corsOrigins, adminEmails, actual);
   }
 
   /** Secrets are left out so that a settings object can be logged or printed safely. */
@@ -436,7 +456,7 @@ public record Settings(
         + ", stripe=" + (stripeSandbox() ? "sandbox" : "live API") + ", provider="
         + (providerSandbox() ? "sandbox" : "external") + ", gemini=" + (geminiSandbox() ? "sandbox" : "external")
         + ", ollama=" + (ollamaSandbox() ? "sandbox" : ollamaUrl) + ", mail=" + (mailSandbox() ? "sandbox" : mailUrl)
-        + ", cluster=" + cluster + ", tls=" + (tls != null) + "]";
+        + ", cluster=" + cluster + ", tls=" + (tls != null) + ", storage=" + storage + "]";
   }
 
   /** APP_URL's host as mail writes it: the default sender's domain and what EHLO says. */

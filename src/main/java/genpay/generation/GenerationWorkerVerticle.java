@@ -1,6 +1,7 @@
 package genpay.generation;
 
 import genpay.config.Settings;
+import genpay.media.MediaWiring;
 import genpay.redis.JobsQueued;
 import genpay.redis.RedisClients;
 import genpay.redis.StreamConsumer;
@@ -33,6 +34,8 @@ public final class GenerationWorkerVerticle extends VerticleBase {
   private static final int RECOVER_BATCH = 200;
   /** How often every shard is read without a signal: a signal lost with a node that died, or never sent. */
   private static final long FALLBACK_MS = 2_000;
+  /** A copy into the object store that fails this many times fails its file (and so refunds it). */
+  static final int COPY_TRIES = 6;
 
   private final Settings settings;
   private final MeterRegistry registry;
@@ -42,6 +45,7 @@ public final class GenerationWorkerVerticle extends VerticleBase {
   private JobQueue queue;
   private JobFollower follower;
   private StreamConsumer reader;
+  private MediaWiring media;
 
   public GenerationWorkerVerticle(Settings settings, MeterRegistry registry, StageTimers stages) {
     this.settings = settings;
@@ -53,11 +57,12 @@ public final class GenerationWorkerVerticle extends VerticleBase {
   public Future<?> start() {
     redis = RedisClients.create(vertx, settings, "generation");
     queue = new JobQueue(redis, settings.shards(), settings.redisTimeoutMs());
+    media = MediaWiring.create(vertx, settings, redis, registry);
     provider = new ProviderClient(vertx, settings.effectiveProviderUrl(), settings.effectiveProviderToken(),
         settings.providerRequestTimeoutMs(), 6, new Backoff(500, 15_000), registry, settings.selfTrust());
     follower = new JobFollower(vertx, provider, queue, new JobFlow.Schedule(
         settings.generationTimeoutSeconds() * 1000L, settings.followFirstDelayMs(), settings.followMaxDelayMs(),
-        new Backoff(1_000, 30_000)), registry, stages);
+        new Backoff(1_000, 30_000), COPY_TRIES, new Backoff(1_000, 30_000)), registry, stages, media.copier());
     String consumer = "worker-" + ManagementFactory.getRuntimeMXBean().getName() + "-"
         + UUID.randomUUID().toString().substring(0, 8);
     Gauge.builder("genpay.generation.in_flight", follower, JobFollower::inFlight)
@@ -79,6 +84,7 @@ public final class GenerationWorkerVerticle extends VerticleBase {
     follower.stop();
     return reader.stop().eventually(() -> {
       provider.close();
+      media.close();
       return redis.close();
     });
   }

@@ -13,22 +13,33 @@ import java.util.Random;
  *
  * <pre>
  * LOADING ──file read──▶ STARTING ──started──▶ FOLLOWING ──provider says terminal──▶ ENDING ──stored──▶ ACKING ──▶ DONE
- *    │                       │                     │                                   ▲
- *    └─ terminal / gone ─────┼─────────────────────┼── refused, or the deadline ───────┘
+ *    │                       │                     │  └─ completed ─▶ COPYING ──copied──────▲
+ *    │                       │                     │                  └─ copy failed N times ┤ (failed)
+ *    └─ terminal / gone ─────┼─────────────────────┼── refused, or the deadline ────────────┘
  * </pre>
  * The deadline is a timer armed once the file is read: it ends the job whatever the provider or the store
- * are doing, and an answer that comes after it is ignored.
+ * are doing, and an answer that comes after it is ignored. Once the provider has made the file, the deadline
+ * no longer applies: the copy into the engine's object store is bounded by its own tries, and the file is
+ * completed for the buyer only with the engine's own links, once the copy is stored and checked.
  */
 public final class JobFlow {
 
   static final long STORE_RETRY_MS = 1_000;
   static final double FOLLOW_GROWTH = 1.5;
 
-  public enum Phase { LOADING, STARTING, FOLLOWING, ENDING, ACKING, DONE }
+  public enum Phase { LOADING, STARTING, FOLLOWING, COPYING, ENDING, ACKING, DONE }
 
   /** Something that happened to the job. */
   public sealed interface Event permits FileRead, FileGone, StoreFailed, Started, StartFailed, Polled, PollFailed,
-      ProgressStored, DeadlinePassed, TerminalStored, Acked, AckFailed {
+      ProgressStored, DeadlinePassed, TerminalStored, Acked, AckFailed, Copied, CopyFailed {
+  }
+
+  /** The media is in the engine's object store; {@code url} and {@code thumbnailUrl} are the engine's own links. */
+  public record Copied(String url, String thumbnailUrl) implements Event {
+  }
+
+  /** The copy stopped short; the next try goes on from the last part stored. */
+  public record CopyFailed(String reason) implements Event {
   }
 
   /** The stored file: its status, provider id ('' before it started), when it was paid and started. */
@@ -85,6 +96,8 @@ public final class JobFlow {
     START,
     /** Ask the provider how the job does, after {@code delayMs}. */
     POLL,
+    /** Copy the finished media ({@code update} holds the provider's links) into the object store, after {@code delayMs}. */
+    COPY,
     /** Store {@code update} (progress, not terminal). */
     STORE_PROGRESS,
     /** Store the terminal {@code update}, after {@code delayMs}. */
@@ -106,8 +119,16 @@ public final class JobFlow {
     }
   }
 
-  /** The schedule and limits of following. */
-  public record Schedule(long timeoutMs, long firstDelayMs, long maxDelayMs, Backoff startBackoff) {
+  /**
+   * The schedule and limits of following. {@code copyTries} 0: the provider's links are kept as they are (no
+   * object store); otherwise a copy is tried that many times, {@code copyBackoff} apart, before the file fails.
+   */
+  public record Schedule(long timeoutMs, long firstDelayMs, long maxDelayMs, Backoff startBackoff, int copyTries,
+                         Backoff copyBackoff) {
+
+    public Schedule(long timeoutMs, long firstDelayMs, long maxDelayMs, Backoff startBackoff) {
+      this(timeoutMs, firstDelayMs, maxDelayMs, startBackoff, 0, null);
+    }
   }
 
   private final String fileId;
@@ -117,6 +138,9 @@ public final class JobFlow {
 
   private Phase phase = Phase.LOADING;
   private int startAttempts;
+  private int copyAttempts;
+  /** The provider's completed file, being copied. */
+  private FileUpdate made;
   private long pollDelayMs;
   private FileStatus storedStatus;
   private int storedProgress;
@@ -169,6 +193,7 @@ public final class JobFlow {
       case LOADING -> loading(event);
       case STARTING -> starting(event);
       case FOLLOWING -> following(event);
+      case COPYING -> copying(event);
       case ENDING -> ending(event);
       case ACKING -> acking(event);
       case DONE -> List.of();
@@ -236,6 +261,15 @@ public final class JobFlow {
 
   private List<Action> following(Event event) {
     if (event instanceof Polled polled) {
+      if (polled.status() == FileStatus.COMPLETED && schedule.copyTries() > 0) {
+        made = new FileUpdate(fileId, sessionId, FileStatus.COMPLETED, 100, polled.url(), polled.thumbnailUrl(), "", "");
+        phase = Phase.COPYING;
+        copyAttempts = 1;
+        if (polled.url() == null || polled.url().isEmpty()) {
+          return end(failedWith("The provider finished the video without a file to download."));
+        }
+        return List.of(Action.store(ActionKind.COPY, made, 0));
+      }
       if (polled.status().terminal()) {
         String error = polled.status() == FileStatus.FAILED ? polled.error() : "";
         return end(new FileUpdate(fileId, sessionId, polled.status(), polled.progress(), polled.url(),
@@ -270,6 +304,27 @@ public final class JobFlow {
     if (event instanceof FileGone) {
       return acknowledgeAs("gone");
     }
+    return List.of();
+  }
+
+  private List<Action> copying(Event event) {
+    if (event instanceof Copied copied) {
+      return end(new FileUpdate(fileId, sessionId, FileStatus.COMPLETED, 100, copied.url(), copied.thumbnailUrl(),
+          "", ""));
+    }
+    if (event instanceof CopyFailed failed) {
+      if (copyAttempts >= schedule.copyTries()) {
+        // The reason is in the worker's log; the buyer reads what happened, not the store's error.
+        return end(failedWith("The video was made but could not be saved to our storage."));
+      }
+      long delay = schedule.copyBackoff().delayMs(copyAttempts, random);
+      copyAttempts++;
+      return List.of(Action.store(ActionKind.COPY, made, delay));
+    }
+    if (event instanceof FileGone) {
+      return acknowledgeAs("gone");
+    }
+    // The deadline is for the provider: a file it made is not thrown away for the time its copy takes.
     return List.of();
   }
 

@@ -4,6 +4,7 @@ import genpay.config.Addresses;
 import genpay.config.BusReplies;
 import genpay.generation.JobFlow.Action;
 import genpay.generation.JobFlow.Event;
+import genpay.media.MediaCopier;
 import genpay.sessions.FileStatus;
 import genpay.sessions.FileUpdate;
 import genpay.sessions.StageTimers;
@@ -58,12 +59,20 @@ public final class JobFollower {
   private final JobFlow.Schedule schedule;
   private final MeterRegistry registry;
   private final StageTimers stages;
+  private final MediaCopier copier;
   private final Map<String, Followed> byFile = new ConcurrentHashMap<>();
   private final Random random = new Random();
   private volatile boolean stopped;
 
   public JobFollower(Vertx vertx, ProviderClient provider, JobQueue queue, JobFlow.Schedule schedule,
                      MeterRegistry registry, StageTimers stages) {
+    this(vertx, provider, queue, schedule, registry, stages, null);
+  }
+
+  /** With {@code copier}, every completed file is copied into the object store before it counts as completed. */
+  public JobFollower(Vertx vertx, ProviderClient provider, JobQueue queue, JobFlow.Schedule schedule,
+                     MeterRegistry registry, StageTimers stages, MediaCopier copier) {
+    this.copier = copier;
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.provider = provider;
@@ -125,6 +134,7 @@ public final class JobFollower {
             id -> on(followed, new JobFlow.DeadlinePassed(System.currentTimeMillis())));
         case START -> later(action.delayMs(), () -> start(followed));
         case POLL -> later(action.delayMs(), () -> poll(followed));
+        case COPY -> later(action.delayMs(), () -> copy(followed, action.update()));
         case STORE_PROGRESS -> store(action.update())
             .onComplete(stored -> on(followed, new JobFlow.ProgressStored(stored.succeeded())));
         case STORE_TERMINAL -> later(action.delayMs(), () -> storeTerminal(followed, action.update()));
@@ -210,6 +220,27 @@ public final class JobFollower {
           LOG.warn("session {}: file {}: asking the provider about {} failed ({}){}", job.sessionId(), job.fileId(),
               providerId, failure.getMessage(), retryable ? ", will ask again" : "");
           on(followed, new JobFlow.PollFailed(retryable, failure.getMessage()));
+        });
+  }
+
+  private void copy(Followed followed, FileUpdate made) {
+    Job job = followed.job;
+    bus.<JsonObject>request(Addresses.SESSIONS_GET, new JsonObject().put("sessionId", job.sessionId())
+            .put("withContact", true))
+        .map(Message::body)
+        .compose(order -> copier.copy(new MediaCopier.Request(job.fileId(), job.sessionId(),
+            order.getJsonObject("contact", new JsonObject()).getString("accountId", ""),
+            order.getString("type", "video"), made.url(), made.thumbnailUrl())))
+        .onSuccess(stored -> on(followed, new JobFlow.Copied(stored.url(), stored.thumbnailUrl())))
+        .onFailure(failure -> {
+          if (BusReplies.isNotFound(failure)) {
+            on(followed, new JobFlow.FileGone());
+            return;
+          }
+          LOG.warn("session {}: file {}: copy into the object store stopped ({}), will go on from the last part",
+              job.sessionId(), job.fileId(), failure.toString());
+          on(followed, new JobFlow.CopyFailed(failure.getMessage() == null ? failure.getClass().getSimpleName()
+              : failure.getMessage()));
         });
   }
 

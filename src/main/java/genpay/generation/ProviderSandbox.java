@@ -33,6 +33,13 @@ public final class ProviderSandbox {
   public static final String REJECT_MARKER = "[sandbox:reject]";
   /** {@code [sandbox:fail:N]} in a prompt: the Nth video started with this prompt fails (e.g. one of an order's three). */
   private static final Pattern FAIL_MARKER = Pattern.compile("\\[sandbox:fail:(\\d{1,2})]");
+  /**
+   * {@code [sandbox:mb:N]} in a prompt: the video is a generated file of N MiB (1-2048) instead of the clip, made
+   * while it is served (never held whole); {@code [sandbox:mb:N:slow]} serves it at about 5 MiB/s, so a test can
+   * stop a copy half-way; {@code [sandbox:mb:N:stall]} stops sending past 6 MiB, holding the connection open, the
+   * first time the file is asked for (on this node): a provider that hangs mid-file.
+   */
+  private static final Pattern SIZE_MARKER = Pattern.compile("\\[sandbox:mb:(\\d{1,4})(:slow|:stall)?]");
   private static final long TTL_SECONDS = TimeUnit.DAYS.toSeconds(2);
   private static final LuaScript START = LuaScript.fromResources("/lua/sandbox_provider_start.lua");
   /** Printable ASCII without spaces: the key becomes part of Redis key names. The real client sends a UUID. */
@@ -117,12 +124,16 @@ public final class ProviderSandbox {
     String fate = random.nextDouble() < faults.fail() ? "fail" : "ok";
     Matcher failing = FAIL_MARKER.matcher(prompt);
     String failNth = failing.find() ? failing.group(1) : "0";
+    Matcher sized = SIZE_MARKER.matcher(prompt);
+    boolean large = sized.find() && "video".equals(type);
+    int sizeMb = large ? Math.max(1, Math.min(GeneratedMedia.MAX_MB, Integer.parseInt(sized.group(1)))) : 0;
+    String slow = !large || sized.group(2) == null ? "0" : ":stall".equals(sized.group(2)) ? "stall" : "1";
     return START.run(redis, List.of("sandbox:provider:idem:" + tag + ":" + idempotencyKey, jobKey(id),
             startsKey(idempotencyKey),
             "sandbox:provider:prompt:" + tag + ":" + UUID.nameUUIDFromBytes(prompt.getBytes(StandardCharsets.UTF_8))),
             List.of(id, String.valueOf(System.currentTimeMillis()),
                 String.valueOf(settings.sandboxGenerationSeconds() * 1000L), fate, String.valueOf(TTL_SECONDS),
-                failNth, type))
+                failNth, type, String.valueOf(sizeMb), slow))
         .compose(started -> file(started.toString()));
   }
 
@@ -151,11 +162,19 @@ public final class ProviderSandbox {
       case "audio" -> SandboxMedia.AUDIO;
       default -> "clip.mp4";
     };
+    int sizeMb = fields.get("sizeMb") == null ? 0 : fields.get("sizeMb").toInteger();
+    if (sizeMb > 0) {
+      String pace = fields.get("slow") == null ? "0" : fields.get("slow").toString();
+      file = GeneratedMedia.NAME + "?mb=" + sizeMb + ("1".equals(pace) ? "&slow=1" : "stall".equals(pace)
+          ? "&stall=1" : "") + "&";
+    } else {
+      file = file + "?";
+    }
     boolean delivered = done && !failed;
     return new JsonObject()
         .put("id", id)
         .put("type", type)
-        .put("url", delivered ? media + file + "?file=" + id : null)
+        .put("url", delivered ? media + file + "file=" + id : null)
         .put("thumbnail_url", delivered && !"audio".equals(type)
             ? media + ("image".equals(type) ? SandboxMedia.IMAGE : "thumbnail.jpg") + "?file=" + id : null)
         .put("video_generation_id", id)

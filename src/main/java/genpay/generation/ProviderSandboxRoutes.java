@@ -29,6 +29,7 @@ public final class ProviderSandboxRoutes {
     SandboxMedia media = SandboxMedia.create();
     router.get("/media/" + SandboxMedia.IMAGE).handler(ctx -> media.serve(ctx, SandboxMedia.IMAGE));
     router.get("/media/" + SandboxMedia.AUDIO).handler(ctx -> media.serve(ctx, SandboxMedia.AUDIO));
+    router.get("/media/" + GeneratedMedia.NAME).handler(GeneratedMedia::serve);
     // Range requests included, so a <video> element can seek.
     router.get("/media/*").handler(StaticHandler.create("sandbox-media").setCachingEnabled(true));
     return router;

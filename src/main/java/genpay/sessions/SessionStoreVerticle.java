@@ -94,7 +94,7 @@ public final class SessionStoreVerticle extends VerticleBase {
   }
 
   /**
-   * The session snapshot; with {@code withContact: true} also {@code contact: {email, locale}}, which the
+   * The session snapshot; with {@code withContact: true} also {@code contact: {email, locale, accountId}}, which the
    * public snapshot never carries (whoever has a session id may read its snapshot).
    */
   private Future<JsonObject> get(JsonObject body) {
@@ -110,7 +110,8 @@ public final class SessionStoreVerticle extends VerticleBase {
           }
           return Future.succeededFuture(read.session().copy().put("contact", new JsonObject()
               .put("email", read.fields().getOrDefault("email", ""))
-              .put("locale", read.fields().getOrDefault("locale", "en"))));
+              .put("locale", read.fields().getOrDefault("locale", "en"))
+              .put("accountId", read.fields().getOrDefault("accountId", ""))));
         });
   }
 

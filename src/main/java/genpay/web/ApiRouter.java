@@ -73,6 +73,7 @@ public final class ApiRouter {
     router.get("/api/webhook-status/:sessionId").handler(ctx -> sessionStatus(ctx, bus));
     router.post("/api/webhooks/stripe").handler(new StripeWebhookHandler(bus));
     router.get("/api/file/:fileId").handler(ctx -> fileStatus(ctx, bus));
+    genpay.media.MediaRoutes.mount(router, bus);
     router.get("/api/events/session/:id").handler(SseHandler.sessions(bus, streams));
     router.get("/api/events/file/:id").handler(SseHandler.files(bus, streams));
     new RequestRoutes(bus, settings).mount(router, streams);

@@ -7,6 +7,11 @@
   var base = '/' + page.locale;
   var LAST_ORDER = 'genpay.lastOrder';
 
+  // The engine's own media links redirect to the store: a download there is asked for by the link itself.
+  function downloadUrl(url) {
+    return url && url.indexOf('/media/') >= 0 ? url + (url.indexOf('?') >= 0 ? '&' : '?') + 'download=1' : url;
+  }
+
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) {
@@ -371,7 +376,7 @@
     if (file.status === 'completed' && !slot.querySelector('.media')) {
       slot.appendChild(mediaElement(file));
       slot.appendChild(el('div', { class: 'actions' }, [
-        el('a', { class: 'button', href: file.url, download: '', text: 'Download' }),
+        el('a', { class: 'button', href: downloadUrl(file.url), download: '', text: 'Download' }),
         el('a', { class: 'button secondary', href: base + '/file/' + file.id, text: 'Open' })
       ]));
     } else if ((file.status === 'failed' || file.status === 'timeout') && !slot.querySelector('.error')) {
@@ -403,7 +408,7 @@
       $('progress').value = file.progress || 0;
       if (file.status === 'completed' && !$('media').querySelector('.media')) {
         $('media').appendChild(mediaElement(file));
-        $('download').href = file.url;
+        $('download').href = downloadUrl(file.url);
         $('actions').hidden = false;
         $('copy').onclick = function () { copy(file.url, function () { $('copied').hidden = false; }); };
       }

@@ -100,13 +100,60 @@ class PurchaseInBrowserTest {
     // data: URLs are Chromium's own video control icons, not network requests.
     List<String> all = browser.requests().stream().filter(url -> !url.startsWith("data:")).toList();
     List<String> api = all.stream().filter(url -> url.startsWith(origin + "/api/")).toList();
-    long media = all.stream().filter(url -> url.contains("/sandbox/provider/media/")).count();
+    String store = genpay.settings().storage().endpoint();
+    long media = all.stream().filter(url -> url.startsWith(origin + "/media/") || url.startsWith(store + "/")).count();
+    assertTrue(all.stream().noneMatch(url -> url.contains("/sandbox/provider/media/")),
+        "the page never reaches the provider's own links: " + all);
     long assets = all.stream().filter(url -> url.contains("/assets/")).count();
     System.out.printf("browser requests for one order of 2 videos: %d in all = %d API, %d page assets, %d media"
         + " (clips and posters), %d pages (tool, checkout, its form post, success)%n", all.size(), api.size(), assets, media,
         all.size() - api.size() - assets - media);
     assertEquals(List.of(origin + "/api/create-checkout", origin + "/api/events/session/" + sessionId), api,
         "the purchase takes two API requests and no status request is ever repeated");
+  }
+
+  private static final String SEEK_AND_PLAY = """
+      const done = arguments[arguments.length - 1];
+      const video = document.querySelector('video');
+      const target = video.duration / 2;
+      video.muted = true;
+      video.addEventListener('seeked', () => {
+        const seekedAt = video.currentTime;
+        video.play().then(() => {
+          const tick = () => {
+            if (video.currentTime > seekedAt + 0.2) {
+              done({src: video.src, duration: video.duration, target: target, seekedAt: seekedAt,
+                playedTo: video.currentTime, error: video.error ? video.error.code : null});
+            } else {
+              video.addEventListener('timeupdate', tick, {once: true});
+            }
+          };
+          tick();
+        }, failure => done({error: String(failure)}));
+      }, {once: true});
+      video.currentTime = target;
+      """;
+
+  @Test
+  void theVideoPlaysFromTheEnginesOwnLinkThroughTheStoreAndSeeks() {
+    browser.requests();
+    order("A kite over a grey sea", 1);
+    browser.click("#pay");
+    browser.find("#files .file");
+    browser.awaitScript(Browser.AWAIT_VIDEOS, 1);
+    JsonObject played = (JsonObject) browser.awaitScript(SEEK_AND_PLAY);
+    assertEquals(null, played.getValue("error"), played.encode());
+    assertTrue(played.getString("src").startsWith(origin + "/media/"), "the engine's own link: " + played.encode());
+    double target = played.getDouble("target");
+    assertTrue(target > 1, "a clip of a few seconds: " + played.encode());
+    assertEquals(target, played.getDouble("seekedAt"), 0.5, "the seek landed where it was asked: " + played.encode());
+    assertTrue(played.getDouble("playedTo") > played.getDouble("seekedAt"), "and it plays on from there");
+    String store = genpay.settings().storage().endpoint();
+    List<JsonObject> fromStore = browser.networkResponses().stream()
+        .filter(response -> response.getString("url").startsWith(store + "/")).toList();
+    assertTrue(fromStore.stream().anyMatch(response -> response.getInteger("status") == 206),
+        "the store answered the video's range requests after the redirect: "
+            + fromStore.stream().map(response -> response.getInteger("status") + " " + response.getString("url")).toList());
   }
 
   @Test

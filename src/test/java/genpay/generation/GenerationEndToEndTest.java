@@ -49,12 +49,22 @@ class GenerationEndToEndTest {
       assertEquals("completed", file.getString("status"));
       assertEquals(100, file.getInteger("progress"));
       assertNull(file.getString("error"));
-      HttpResponse<Buffer> clip = await(genpay.http.getAbs(file.getString("url")).send());
+      String id = file.getString("id");
+      assertEquals(genpay.settings().appUrl() + "/media/" + id, file.getString("url"), "the engine's own link");
+      assertEquals(genpay.settings().appUrl() + "/media/" + id + "/thumbnail", file.getString("thumbnail_url"));
+      HttpResponse<Buffer> redirect = await(genpay.http.getAbs(file.getString("url")).send());
+      assertEquals(302, redirect.statusCode());
+      String location = redirect.getHeader("Location");
+      assertTrue(location.startsWith(genpay.settings().storage().endpoint() + "/"), location);
+      assertTrue(location.contains("/generations/guest/" + sessionId + "/" + id + ".mp4?"), location);
+      assertTrue(location.contains("X-Amz-Expires=3600"), "presigned for one hour: " + location);
+      HttpResponse<Buffer> clip = await(genpay.http.getAbs(location).send());
       assertEquals(200, clip.statusCode());
       assertEquals("video/mp4", clip.getHeader("Content-Type"));
       assertTrue(clip.body().length() > 10_000, "a real clip");
       assertEquals("ftyp", clip.body().getString(4, 8), "an MP4 container");
-      assertEquals(200, await(genpay.http.getAbs(file.getString("thumbnail_url")).send()).statusCode());
+      String thumbnail = await(genpay.http.getAbs(file.getString("thumbnail_url")).send()).getHeader("Location");
+      assertEquals(200, await(genpay.http.getAbs(thumbnail).send()).statusCode());
       assertEquals(1, genpay.providerStarts(file.getString("id")), "started once at the provider");
 
       HttpResponse<Buffer> api = await(genpay.http.get("/api/file/" + file.getString("id")).send());

@@ -213,4 +213,84 @@ class JobFlowTest {
     assertEquals(List.of(), done.on(new JobFlow.Polled(FileStatus.COMPLETED, 100, "", "", "")));
     assertEquals(Phase.DONE, done.phase());
   }
+
+  private static final JobFlow.Schedule COPYING_SCHEDULE = new JobFlow.Schedule(TIMEOUT, 3_000, 30_000,
+      new Backoff(1_000, 30_000), 3, new Backoff(1_000, 30_000));
+
+  private static JobFlow followingWithCopies() {
+    JobFlow flow = new JobFlow("file-1", "cs_test_1", COPYING_SCHEDULE, new Random(7));
+    flow.begin();
+    flow.on(new JobFlow.FileRead(FileStatus.PENDING, "", PAID_AT, 0, PAID_AT + 10));
+    flow.on(new JobFlow.Started("prov-1", PAID_AT + 100));
+    return flow;
+  }
+
+  @Test
+  void aFileTheProviderMadeIsCopiedAndCompletesOnlyWithTheEnginesOwnLinks() {
+    JobFlow flow = followingWithCopies();
+    List<Action> copy = flow.on(new JobFlow.Polled(FileStatus.COMPLETED, 100, "https://cdn/v.mp4", "https://cdn/t.jpg", ""));
+    assertEquals(List.of(ActionKind.COPY), kinds(copy));
+    assertEquals(Phase.COPYING, flow.phase());
+    assertEquals("https://cdn/v.mp4", copy.get(0).update().url(), "the copy reads the provider's file");
+    assertEquals("https://cdn/t.jpg", copy.get(0).update().thumbnailUrl());
+    assertEquals(null, flow.terminal(), "nothing is completed while the copy runs");
+
+    List<Action> end = flow.on(new JobFlow.Copied("https://app/media/file-1", "https://app/media/file-1/thumbnail"));
+    assertEquals(List.of(ActionKind.STORE_TERMINAL), kinds(end));
+    assertEquals(FileStatus.COMPLETED, end.get(0).update().status());
+    assertEquals("https://app/media/file-1", end.get(0).update().url());
+    assertEquals("https://app/media/file-1/thumbnail", end.get(0).update().thumbnailUrl());
+    assertEquals(Phase.ENDING, flow.phase());
+  }
+
+  @Test
+  void aCopyThatFailsIsTriedAgainLaterThenFailsTheFile() {
+    JobFlow flow = followingWithCopies();
+    flow.on(new JobFlow.Polled(FileStatus.COMPLETED, 100, "https://cdn/v.mp4", "", ""));
+    List<Action> again = flow.on(new JobFlow.CopyFailed("part 2 timed out"));
+    assertEquals(List.of(ActionKind.COPY), kinds(again));
+    assertTrue(again.get(0).delayMs() > 0, "after a back-off");
+    assertEquals("https://cdn/v.mp4", again.get(0).update().url());
+    assertEquals(List.of(ActionKind.COPY), kinds(flow.on(new JobFlow.CopyFailed("store unavailable"))));
+    List<Action> end = flow.on(new JobFlow.CopyFailed("store unavailable"));
+    assertEquals(List.of(ActionKind.STORE_TERMINAL), kinds(end), "the third failure of three tries ends it");
+    assertEquals(FileStatus.FAILED, end.get(0).update().status());
+    assertTrue(end.get(0).update().error().contains("could not be saved"), end.get(0).update().error());
+    assertTrue(!end.get(0).update().error().contains("store unavailable"), "the store's error stays in the log");
+  }
+
+  @Test
+  void theDeadlineDoesNotThrowAwayAFileBeingCopied() {
+    JobFlow flow = followingWithCopies();
+    flow.on(new JobFlow.Polled(FileStatus.COMPLETED, 100, "https://cdn/v.mp4", "", ""));
+    assertEquals(List.of(), flow.on(new JobFlow.DeadlinePassed(PAID_AT + TIMEOUT)));
+    assertEquals(Phase.COPYING, flow.phase());
+    assertEquals(List.of(), flow.on(new JobFlow.Polled(FileStatus.FAILED, 0, "", "", "late")), "nor a late poll");
+    assertEquals(List.of(ActionKind.STORE_TERMINAL), kinds(flow.on(new JobFlow.Copied("u", ""))));
+  }
+
+  @Test
+  void aCompletedFileWithoutAUrlFailsInsteadOfCopyingNothing() {
+    JobFlow flow = followingWithCopies();
+    List<Action> end = flow.on(new JobFlow.Polled(FileStatus.COMPLETED, 100, "", "", ""));
+    assertEquals(List.of(ActionKind.STORE_TERMINAL), kinds(end));
+    assertEquals(FileStatus.FAILED, end.get(0).update().status());
+  }
+
+  @Test
+  void aFileGoneWhileCopyingIsAcknowledgedAndCopyEventsBeforeCopyingAreIgnored() {
+    JobFlow flow = followingWithCopies();
+    assertEquals(List.of(), flow.on(new JobFlow.Copied("u", "")), "no copy was asked for");
+    assertEquals(List.of(), flow.on(new JobFlow.CopyFailed("x")));
+    flow.on(new JobFlow.Polled(FileStatus.COMPLETED, 100, "https://cdn/v.mp4", "", ""));
+    assertEquals(List.of(ActionKind.ACK), kinds(flow.on(new JobFlow.FileGone())));
+  }
+
+  @Test
+  void withoutCopiesACompletedFileKeepsTheProvidersLinks() {
+    JobFlow flow = following();
+    List<Action> end = flow.on(new JobFlow.Polled(FileStatus.COMPLETED, 100, "https://cdn/v.mp4", "", ""));
+    assertEquals(List.of(ActionKind.STORE_TERMINAL), kinds(end));
+    assertEquals("https://cdn/v.mp4", end.get(0).update().url());
+  }
 }

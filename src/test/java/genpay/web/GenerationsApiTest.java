@@ -106,7 +106,9 @@ class GenerationsApiTest {
 
   private static byte[] fetch(String url, String contentType) {
     String path = url.substring(origin.length());
-    HttpResponse<Buffer> media = await(genpay.http.get(path).send());
+    HttpResponse<Buffer> redirect = await(genpay.http.get(path).send());
+    assertEquals(302, redirect.statusCode(), "the engine's link redirects to the object store: " + url);
+    HttpResponse<Buffer> media = await(genpay.http.getAbs(redirect.getHeader("Location")).send());
     assertEquals(200, media.statusCode(), url);
     assertTrue(media.getHeader("Content-Type").startsWith(contentType), media.getHeader("Content-Type"));
     return media.body().getBytes();
