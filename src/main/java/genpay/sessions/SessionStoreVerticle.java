@@ -127,8 +127,14 @@ public final class SessionStoreVerticle extends VerticleBase {
     String eventType = body.getString("eventType", "");
     Future<ScriptResult> applied = switch (action) {
       case "paid" -> repository.markPaid(sessionId, eventId, eventType, Payment.fromJson(body.getJsonObject("payment")))
-          .compose(paid -> paid.unknown() ? Future.succeededFuture(paid)
-              : repository.indexEmail(sessionId, paid.fields().get("email"), paid.time("createdAt")).map(paid));
+          .compose(paid -> {
+            if (paid.unknown()) {
+              return Future.succeededFuture(paid);
+            }
+            // Committed: the streams and the workers hear of it now, not one more fsync'd write later.
+            announce(sessionId, action, paid);
+            return repository.indexEmail(sessionId, paid.fields().get("email"), paid.time("createdAt")).map(paid);
+          });
       case "expired" -> repository.transition(sessionId, SessionStatus.allowedBefore(SessionStatus.EXPIRED),
           SessionStatus.EXPIRED, "The checkout expired before payment.", eventId, eventType);
       case "payment_failed" -> repository.transition(sessionId, Set.of(SessionStatus.PENDING), SessionStatus.ERROR,
@@ -143,18 +149,25 @@ public final class SessionStoreVerticle extends VerticleBase {
           if (outcome.unknown()) {
             return failure(BusFailure.NOT_FOUND, "no order with this session id");
           }
-          if (outcome.changed()) {
-            LOG.info("session {}: {} -> {}", sessionId, action, outcome.session().getString("status"));
-            if ("paid".equals(action)) {
-              stages.orderToPayment(outcome.time("paidAt") - outcome.time("createdAt"));
-              jobsQueued(sessionId);
-            }
+          if (!"paid".equals(action)) {
+            announce(sessionId, action, outcome);
           }
-          publish(outcome);
           return Future.succeededFuture(new JsonObject()
               .put("outcome", outcome.outcome().name().toLowerCase(Locale.ROOT))
               .put("changed", outcome.changed()).put("session", outcome.session()));
         });
+  }
+
+  /** A committed outcome (or a repeat, published again in case its first publish was lost). */
+  private void announce(String sessionId, String action, ScriptResult outcome) {
+    if (outcome.changed()) {
+      LOG.info("session {}: {} -> {}", sessionId, action, outcome.session().getString("status"));
+      if ("paid".equals(action)) {
+        stages.orderToPayment(outcome.time("paidAt") - outcome.time("createdAt"));
+        jobsQueued(sessionId);
+      }
+    }
+    publish(outcome);
   }
 
   private Future<JsonObject> getFile(JsonObject body) {
