@@ -79,7 +79,9 @@ class SmtpDeliveryTest {
       assertTrue(text.contains("Video " + (i + 1) + ": " + link), text);
       assertTrue(html.contains("href=\"" + link + "\""), html);
     }
-    assertTrue(text.contains("Download: " + app + "/sandbox/provider/"), "the video's own URL: " + text);
+    // The video's own link is the engine's, which never goes stale (section 20), not the provider's.
+    assertTrue(text.contains("Download: " + app + "/media/" + files.getString(0)), "the video's own URL: " + text);
+    assertFalse(text.contains("/sandbox/provider/"), text);
 
     assertFalse(inOutbox(genpay, cause(sessionId)), "the cause left the outbox");
     assertTrue(markedSent(genpay, cause(sessionId)), "the cause is remembered as sent");
