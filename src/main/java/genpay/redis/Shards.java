@@ -3,6 +3,8 @@ package genpay.redis;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -85,6 +87,56 @@ public final class Shards {
       }
     }
     throw new IllegalStateException("no id of shard " + shard + " after " + MAX_DRAWS + " draws");
+  }
+
+  /**
+   * A random UUID (as text) of {@code shard}: 122 random bits, of which only the low 24 are drawn again until the
+   * id falls in the shard. The CRC of the first 30 characters is taken once and carried over the last 6 for each
+   * draw, so a paid webhook's ten ids cost microseconds, not ten times 64 full UUIDs hashed.
+   */
+  public String mintUuid(int shard) {
+    UUID base = UUID.randomUUID();
+    String text = new UUID(base.getMostSignificantBits(), base.getLeastSignificantBits() & ~0xFFFFFFL).toString();
+    String prefix = text.substring(0, UUID_TEXT - LOW_HEX);
+    CRC32 crc = new CRC32();
+    crc.update(prefix.getBytes(StandardCharsets.US_ASCII));
+    long prefixCrc = crc.getValue();
+    byte[] low = new byte[LOW_HEX];
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < MAX_DRAWS; i++) {
+      int bits = random.nextInt(1 << 24);
+      for (int digit = LOW_HEX - 1; digit >= 0; digit--) {
+        low[digit] = (byte) Character.forDigit(bits & 0xF, 16);
+        bits >>>= 4;
+      }
+      if (continueCrc(prefixCrc, low) % count == shard) {
+        return prefix + new String(low, StandardCharsets.US_ASCII);
+      }
+    }
+    throw new IllegalStateException("no id of shard " + shard + " after " + MAX_DRAWS + " draws");
+  }
+
+  private static final int UUID_TEXT = 36;
+  private static final int LOW_HEX = 6;
+  private static final int[] CRC_TABLE = new int[256];
+
+  static {
+    for (int n = 0; n < 256; n++) {
+      int c = n;
+      for (int k = 0; k < 8; k++) {
+        c = (c & 1) != 0 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
+      }
+      CRC_TABLE[n] = c;
+    }
+  }
+
+  /** The CRC-32 (zlib's, as {@link CRC32}) of a text whose start has {@code crc}, followed by {@code more}. */
+  static long continueCrc(long crc, byte[] more) {
+    int c = ~(int) crc;
+    for (byte b : more) {
+      c = CRC_TABLE[(c ^ b) & 0xFF] ^ (c >>> 8);
+    }
+    return ~c & 0xFFFFFFFFL;
   }
 
   /** The same, in the shard of {@code ownerId}. */

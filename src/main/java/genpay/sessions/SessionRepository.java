@@ -16,8 +16,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -257,8 +255,10 @@ public final class SessionRepository {
       return Future.succeededFuture();
     }
     String key = AdminKeys.ordersOfEmail(shards, email);
-    return RedisClients.send(redis, Request.cmd(Command.ZADD).arg(key).arg(createdAt).arg(sessionId), timeoutMs)
-        .compose(added -> RedisClients.send(redis, Request.cmd(Command.EXPIRE).arg(key).arg(ttlSeconds), timeoutMs))
+    // One round trip, one fsync: the webhook's answer waits for it.
+    return redis.batch(List.of(Request.cmd(Command.ZADD).arg(key).arg(createdAt).arg(sessionId),
+            Request.cmd(Command.EXPIRE).arg(key).arg(ttlSeconds)))
+        .timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
         .mapEmpty();
   }
 
@@ -271,10 +271,7 @@ public final class SessionRepository {
    * UUID per file, whose low 24 bits alone are drawn again until it falls in the shard (a paid webhook mints ten).
    */
   private String newFileId(int shard) {
-    UUID base = UUID.randomUUID();
-    long high = base.getMostSignificantBits();
-    long low = base.getLeastSignificantBits() & ~0xFFFFFFL;
-    return shards.mint(shard, () -> new UUID(high, low | ThreadLocalRandom.current().nextInt(1 << 24)).toString());
+    return shards.mintUuid(shard);
   }
 
   /** Ids of a shard's sessions still pending that were created before {@code createdBeforeMillis}, oldest first, paged. */

@@ -55,6 +55,18 @@ class ShardsTest {
   }
 
   @Test
+  void uuidsMintedInAShardFallInItAndStayUuids() {
+    for (Shards shards : List.of(Shards.DEFAULT, new Shards(7), new Shards(1000))) {
+      for (int i = 0; i < 300; i++) {
+        int shard = i % shards.count();
+        String fileId = shards.mintUuid(shard);
+        assertEquals(shard, shards.of(fileId), "the carried-over CRC agrees with the whole id's");
+        assertEquals(fileId, UUID.fromString(fileId).toString(), "a UUID in its canonical text");
+      }
+    }
+  }
+
+  @Test
   void idsSpreadEvenlyOverTheShards() {
     Shards shards = Shards.DEFAULT;
     int[] counts = new int[64];
