@@ -70,6 +70,7 @@ public final class MediaCopier {
   private final MediaStore store;
   private final MediaRecords records;
   private final WorkerExecutor pool;
+  private final CopySlots slots;
   private final HttpClient http;
   private final String appUrl;
   private final long partSize;
@@ -78,12 +79,15 @@ public final class MediaCopier {
   private final MeterRegistry registry;
   private volatile boolean bucketReady;
 
-  public MediaCopier(Vertx vertx, MediaStore store, MediaRecords records, WorkerExecutor pool, HttpClient http,
-                     String appUrl, long partSize, long keepMs, long stallMs, MeterRegistry registry) {
+  /** {@code concurrentCopies}: copies running at once, each holding at most one part in memory. */
+  public MediaCopier(Vertx vertx, MediaStore store, MediaRecords records, WorkerExecutor pool, int concurrentCopies,
+                     HttpClient http, String appUrl, long partSize, long keepMs, long stallMs,
+                     MeterRegistry registry) {
     this.vertx = vertx;
     this.store = store;
     this.records = records;
     this.pool = pool;
+    this.slots = new CopySlots(concurrentCopies);
     this.http = http;
     this.appUrl = appUrl;
     this.partSize = partSize;
@@ -132,7 +136,12 @@ public final class MediaCopier {
     return TYPES.getOrDefault(extension, "application/octet-stream");
   }
 
+  /** Copies the file, or answers the copy already stored; waits its turn while the node's copies are all busy. */
   public Future<Stored> copy(Request request) {
+    return slots.acquire().compose(turn -> copyNow(request).andThen(done -> slots.release()));
+  }
+
+  private Future<Stored> copyNow(Request request) {
     long started = System.nanoTime();
     return records.read(request.fileId()).compose(record -> {
       if (record.containsKey("storedAt")) {
@@ -293,7 +302,7 @@ public final class MediaCopier {
       });
       return MediaCopier.this.<UploadState.Part>blocking(() -> {
         if (buffer == null) {
-          buffer = new byte[(int) state.partSize()];
+          buffer = new byte[bufferSize(state)];
         }
         int length = fill();
         if (length == 0 && number > 1) {
@@ -433,6 +442,14 @@ public final class MediaCopier {
       }
       return key;
     });
+  }
+
+  /** A part, or less when the provider said how much is left: a small file never holds a whole part's memory. */
+  static int bufferSize(UploadState state) {
+    if (state.size() < 0) {
+      return (int) state.partSize();
+    }
+    return (int) Math.max(1, Math.min(state.partSize(), state.size() - state.offset()));
   }
 
   /** Runs {@code work} on the media pool; the steps of one copy run one after another by composition. */

@@ -27,6 +27,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -110,6 +111,11 @@ public final class ApiRouter {
     router.errorHandler(400, ctx -> Problems.send(ctx, Problems.problem(400, "invalid-request",
         "The request is not valid", "The request could not be read.")));
     router.errorHandler(500, ctx -> {
+      if (ctx.failure() instanceof HttpClosedException) {
+        // The client went away mid-answer (a cut download): nothing to answer, nothing wrong here.
+        LOG.debug("{} {}: the client closed the connection", ctx.request().method(), ctx.request().path());
+        return;
+      }
       LOG.error("unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
       Problems.send(ctx, Problems.problem(500, "internal", "Internal error",
           "Something went wrong on our side; it has been logged."));
