@@ -18,6 +18,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Load client for a running engine (loopback only): orders ORDERS x VIDEOS videos, pays each with a signed
@@ -58,19 +59,13 @@ public class GenerationBench {
     // The engine may have run a warm-up load before: count only this run's completions.
     double completedBefore = metric(http, "genpay_generations_total{outcome=\"completed\"}");
     long paidAt = System.nanoTime();
-    for (int start = 0; start < sessions.size(); start += 64) {
-      List<Future<?>> batch = new ArrayList<>();
-      for (int i = start; i < Math.min(sessions.size(), start + 64); i++) {
-        String payload = new JsonObject().put("id", "evt_gen_bench_" + i + "_" + System.nanoTime())
-            .put("type", "checkout.session.completed")
-            .put("data", new JsonObject().put("object", new JsonObject().put("id", sessions.get(i))
-                .put("object", "checkout.session").put("status", "complete").put("payment_status", "paid")))
-            .encode();
-        batch.add(http.post("/api/webhooks/stripe").putHeader("Stripe-Signature", sign(payload, secret))
-            .sendBuffer(Buffer.buffer(payload)));
-      }
-      get(Future.all(batch));
+    // 64 webhooks in flight at all times: each answer sends the next.
+    AtomicInteger nextToPay = new AtomicInteger();
+    List<Future<Void>> senders = new ArrayList<>();
+    for (int lane = 0; lane < Math.min(64, sessions.size()); lane++) {
+      senders.add(payFrom(http, secret, sessions, nextToPay));
     }
+    get(Future.all(senders));
     double paidSeconds = (System.nanoTime() - paidAt) / 1e9;
     System.out.printf("webhooks=%d seconds=%.2f webhooks_per_second=%.0f%n", sessions.size(), paidSeconds,
         sessions.size() / paidSeconds);
@@ -111,6 +106,23 @@ public class GenerationBench {
           inFlight, baseline / 1048576.0, heap / 1048576.0, (heap - baseline) / Math.max(1, inFlight));
     }
     vertx.close();
+  }
+
+  /** Pays the next unpaid order, then the next, until none is left; fails on any answer but 200. */
+  private static Future<Void> payFrom(WebClient http, String secret, List<String> sessions, AtomicInteger next) {
+    int i = next.getAndIncrement();
+    if (i >= sessions.size()) {
+      return Future.succeededFuture();
+    }
+    String payload = new JsonObject().put("id", "evt_gen_bench_" + i + "_" + System.nanoTime())
+        .put("type", "checkout.session.completed")
+        .put("data", new JsonObject().put("object", new JsonObject().put("id", sessions.get(i))
+            .put("object", "checkout.session").put("status", "complete").put("payment_status", "paid")))
+        .encode();
+    return http.post("/api/webhooks/stripe").putHeader("Stripe-Signature", sign(payload, secret))
+        .sendBuffer(Buffer.buffer(payload))
+        .compose(response -> response.statusCode() == 200 ? payFrom(http, secret, sessions, next)
+            : Future.failedFuture("webhook answered " + response.statusCode() + ": " + response.bodyAsString()));
   }
 
   /** Heap in use after a full GC of the engine (jcmd), read from its own /metrics. */
