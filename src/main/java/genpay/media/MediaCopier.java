@@ -181,7 +181,12 @@ public final class MediaCopier {
         Long.parseLong(record.getOrDefault("size", "0")), record.getOrDefault("sha256", ""));
   }
 
-  /** Keeps the upload under way when the store still has it, else starts a new one and records it. */
+  /**
+   * Keeps the upload under way when the store still has it. Otherwise the copy begins as one PUT, with nothing
+   * recorded: a file that fits one part is stored in one request (the store's three multipart calls and two
+   * Redis writes saved; a copy cut short simply begins again). Only a larger file, or one of unknown size, opens
+   * a multipart upload, once the provider's answer has said so.
+   */
   private Future<UploadState> prepare(Request request, UploadState recorded) {
     return blocking(() -> {
       if (!bucketReady) {
@@ -199,11 +204,20 @@ public final class MediaCopier {
       }
       String extension = extension(request.url(), defaultExtension(request.type(), false));
       String key = objectKey(request, extension, false);
-      String type = contentType(extension);
-      return new UploadState(key, store.createUpload(key, type), partSize, -1, type, List.of());
-    }).compose(state -> state == recorded || recorded != null && state.uploadId().equals(recorded.uploadId())
-        ? Future.succeededFuture(state)
-        : records.startUpload(request.fileId(), recordOf(state)).map(state));
+      return new UploadState(key, SINGLE_PUT, partSize, -1, contentType(extension), List.of());
+    });
+  }
+
+  /** The upload id of a copy that is one PUT: nothing to resume, nothing recorded. */
+  static final String SINGLE_PUT = "";
+
+  private static boolean single(UploadState state) {
+    return SINGLE_PUT.equals(state.uploadId());
+  }
+
+  /** A file of this size goes in one PUT: the provider said its size, and it fits one part. */
+  static boolean fitsOnePut(long size, long partSize) {
+    return size >= 0 && size <= partSize;
   }
 
   private static Map<String, String> recordOf(UploadState state) {
@@ -234,13 +248,25 @@ public final class MediaCopier {
       return blocking(this::open)
           .compose(size -> state.size() >= 0 && size >= 0 && size != state.size()
               ? Future.failedFuture(new CopyException("the provider's file changed size", true))
-              : sizeKnown(size))
+              : single(state) ? onePutOrMultipart(size) : sizeKnown(size))
           .compose(v -> nextPart())
           .eventually(() -> blocking(() -> {
             close();
             buffer = null;
             return null;
           }));
+    }
+
+    /** A fresh copy learns the file's size from the provider's answer: one PUT if it fits, else a multipart upload. */
+    private Future<Void> onePutOrMultipart(long size) {
+      if (fitsOnePut(size, state.partSize())) {
+        state = state.withSize(size);
+        return Future.succeededFuture();
+      }
+      return blocking(() -> store.createUpload(state.objectKey(), state.contentType())).compose(uploadId -> {
+        state = new UploadState(state.objectKey(), uploadId, state.partSize(), size, state.contentType(), List.of());
+        return records.startUpload(request.fileId(), size < 0 ? recordOf(state) : withSize(size)).mapEmpty();
+      });
     }
 
     private Future<Void> sizeKnown(long size) {
@@ -308,13 +334,18 @@ public final class MediaCopier {
         if (length == 0 && number > 1) {
           return null;
         }
-        String etag = uploadGone(() -> store.uploadPart(state.objectKey(), state.uploadId(), number, buffer, length));
+        String etag = single(state)
+            ? store.putBytes(state.objectKey(), state.contentType(), buffer, length)
+            : uploadGone(() -> store.uploadPart(state.objectKey(), state.uploadId(), number, buffer, length));
         return new UploadState.Part(number, etag, sha256(buffer, length), length);
       }).onComplete(done -> vertx.cancelTimer(watchdog)).compose(part -> {
         if (part == null) {
           return complete();
         }
         state = state.with(part);
+        if (single(state)) {
+          return complete();
+        }
         return records.savePart(request.fileId(), part).compose(v -> {
           LOG.info("file {}: part {} stored ({} of {} bytes)", request.fileId(), part.number(), state.offset(),
               state.size() < 0 ? "?" : state.size());
@@ -348,6 +379,9 @@ public final class MediaCopier {
         long copied = state.offset();
         if (state.size() >= 0 && copied != state.size()) {
           throw new CopyException("the provider sent " + copied + " of " + state.size() + " bytes", false);
+        }
+        if (single(state)) {
+          return state;
         }
         return uploadGone(() -> {
           store.complete(state.objectKey(), state.uploadId(), state.parts().stream()

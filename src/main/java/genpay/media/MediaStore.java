@@ -119,6 +119,13 @@ public final class MediaStore implements AutoCloseable {
     }
   }
 
+  /** {@code length} bytes of {@code body} as the whole object, in one request; answers its ETag. */
+  public String putBytes(String key, String contentType, byte[] body, int length) {
+    return s3.putObject(b -> b.bucket(bucket()).key(key).contentType(contentType).contentLength((long) length),
+        RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(body, 0, length), length,
+            contentType)).eTag();
+  }
+
   /** A small object in one request, streamed from {@code body}. */
   public void put(String key, String contentType, InputStream body, long length) {
     s3.putObject(b -> b.bucket(bucket()).key(key).contentType(contentType).contentLength(length),

@@ -28,6 +28,7 @@ import java.util.UUID;
 
 import static genpay.TestEngine.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -144,5 +145,25 @@ class MediaCopierTest {
         .with(new UploadState.Part(2, "e2", "s2", 8 * MIB))
         .with(new UploadState.Part(3, "e3", "s3", 8 * MIB));
     assertEquals(6 * MIB, MediaCopier.bufferSize(lastPart));
+  }
+
+  @Test
+  void aFileThatFitsOnePartIsOnePutAndALargerOneAMultipartUpload() throws Exception {
+    String fits = UUID.randomUUID().toString();
+    MediaCopier.Stored one = await(copier.copy(new MediaCopier.Request(fits, "cs_test_one_put", "", "video",
+        "http://127.0.0.1:" + files.actualPort() + "/file.mp4?mb=5&file=" + fits, "")));
+    assertEquals(GeneratedMedia.sha256(5 * MIB), one.sha256());
+    Map<String, String> record = await(records.read(fits));
+    assertTrue(record.containsKey("storedAt"));
+    assertFalse(record.containsKey("uploadId"), "a file of exactly one part needs no multipart upload");
+
+    String larger = UUID.randomUUID().toString();
+    MediaCopier.Stored two = await(copier.copy(new MediaCopier.Request(larger, "cs_test_multipart", "", "video",
+        "http://127.0.0.1:" + files.actualPort() + "/file.mp4?mb=6&file=" + larger, "")));
+    assertEquals(GeneratedMedia.sha256(6 * MIB), two.sha256());
+    Map<String, String> parts = await(records.read(larger));
+    assertTrue(parts.containsKey("uploadId"));
+    assertTrue(parts.containsKey("part:1") && parts.containsKey("part:2"), "two parts of 5 and 1 MiB: " + parts.keySet());
+    assertEquals(6 * MIB, store.size(parts.get("objectKey")).orElseThrow());
   }
 }
