@@ -2,6 +2,7 @@
 -- Each file remembers its job's entry id, and joins files:active until it ends, so a job lost with its
 -- stream (deleted, or never delivered) is found and queued again.
 -- KEYS[1] session:{sN}:{id}   KEYS[2] sessions:pending:{sN}   KEYS[3] jobs:{sN}:generation   KEYS[4] files:active:{sN}
+-- KEYS[5] orders:email:{sN}:{sha256 of the e-mail in ARGV[5]} (the admin console's index, in the order's shard)
 -- ARGV[1] session id   ARGV[2] now (ms)   ARGV[3] ttl (s)   ARGV[4] stripe:event:{sN}:{id} or ''
 -- ARGV[5] the buyer's e-mail ('' unknown)   ARGV[6] the payment intent ('' unknown: nothing to refund against)
 -- ARGV[7..] fresh file ids of the order's shard, at least videoCount of them   ARGV[#ARGV] the event's type
@@ -17,6 +18,12 @@ for field, value in pairs({email = ARGV[5], paymentIntent = ARGV[6]}) do
   if value ~= '' then
     redis.call('HSETNX', KEYS[1], field, value)
   end
+end
+-- The order joins its address's index with the payment that names it, never apart from it. A later event
+-- naming another address indexes nothing: the order keeps its first one.
+if ARGV[5] ~= '' and redis.call('HGET', KEYS[1], 'email') == ARGV[5] then
+  redis.call('ZADD', KEYS[5], redis.call('HGET', KEYS[1], 'createdAt') or ARGV[2], ARGV[1])
+  redis.call('EXPIRE', KEYS[5], ARGV[3])
 end
 record_event(KEYS[1], ARGV[1], ARGV[4], ARGV[#ARGV], ARGV[2], ARGV[3])
 if status ~= 'pending' then

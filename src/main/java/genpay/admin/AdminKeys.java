@@ -37,9 +37,11 @@ public final class AdminKeys {
     return Tokens.sha256(email.strip().toLowerCase(Locale.ROOT));
   }
 
-  /** Sorted set of the order ids paid by an address, by createdAt, in the shard of the address's hash. */
-  public static String ordersOfEmail(Shards shards, String email) {
-    String hash = emailHash(email);
-    return "orders:email:" + shards.tagOf(hash) + ":" + hash;
+  /**
+   * Sorted set of the order ids paid by an address in one shard (the orders'), by createdAt: the paid script
+   * writes it with the payment, and a search reads the address's set in every shard.
+   */
+  public static String ordersOfEmail(String tag, String email) {
+    return "orders:email:" + tag + ":" + (email == null || email.isBlank() ? "" : emailHash(email));
   }
 }

@@ -13,6 +13,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +34,8 @@ public final class AdminStore {
   public static final int FUNNEL_CAP = 50_000;
   /** An order's audit entries kept on its page (the stream keeps them all). */
   static final int ORDER_AUDIT_KEPT = 200;
+  /** An address's orders a search shows, newest first. */
+  static final int MAX_ORDERS_OF_EMAIL = 200;
 
   private static final String PRELUDE = "/lua/snapshot.lua";
   private static final LuaScript LIST = LuaScript.fromResources("/lua/admin_list.lua");
@@ -121,15 +124,35 @@ public final class AdminStore {
         .map(read -> read.get(0).toInteger() < 0 ? null : flat(read.get(1)).get("sessionId"));
   }
 
-  /** Ids of the orders paid by this address, newest first (at most 200). */
+  /** Ids of the orders paid by this address, newest first, at most {@link #MAX_ORDERS_OF_EMAIL}: every shard's set. */
   public Future<List<String>> ordersOfEmail(String email) {
-    return RedisClients.send(redis, Request.cmd(Command.ZREVRANGE).arg(AdminKeys.ordersOfEmail(shards, email)).arg(0)
-            .arg(199), timeoutMs)
-        .map(ids -> {
-          List<String> out = new ArrayList<>();
-          ids.forEach(id -> out.add(id.toString()));
-          return out;
-        });
+    List<Future<Response>> perShard = new ArrayList<>();
+    for (String tag : shards.tags()) {
+      perShard.add(RedisClients.send(redis, Request.cmd(Command.ZREVRANGE).arg(AdminKeys.ordersOfEmail(tag, email))
+          .arg(0).arg(MAX_ORDERS_OF_EMAIL - 1).arg("WITHSCORES"), timeoutMs));
+    }
+    return Future.all(perShard).map(all -> {
+      List<Map.Entry<String, Double>> scored = new ArrayList<>();
+      perShard.forEach(shard -> scored.addAll(withScores(shard.result())));
+      scored.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+      return scored.stream().limit(MAX_ORDERS_OF_EMAIL).map(Map.Entry::getKey).toList();
+    });
+  }
+
+  /** A sorted set's members with their scores: pairs under RESP3, one flat list under RESP2. */
+  static List<Map.Entry<String, Double>> withScores(Response response) {
+    List<Map.Entry<String, Double>> out = new ArrayList<>();
+    if (response == null || response.size() == 0) {
+      return out;
+    }
+    if (response.get(0).type() == ResponseType.MULTI) {
+      response.forEach(pair -> out.add(Map.entry(pair.get(0).toString(), pair.get(1).toDouble())));
+    } else {
+      for (int i = 0; i + 1 < response.size(); i += 2) {
+        out.add(Map.entry(response.get(i).toString(), response.get(i + 1).toDouble()));
+      }
+    }
+    return out;
   }
 
   /** The whole order for its page, or null when unknown. */

@@ -141,7 +141,7 @@ public final class SessionRepository {
     args.add(eventType == null ? "" : eventType);
     return PAID.run(redis,
             List.of(RedisKeys.session(tag, sessionId), RedisKeys.pendingSessions(tag), RedisKeys.generationJobs(tag),
-                RedisKeys.activeFiles(tag)), args, timeoutMs)
+                RedisKeys.activeFiles(tag), AdminKeys.ordersOfEmail(tag, payment.email())), args, timeoutMs)
         .map(Snapshots::parse);
   }
 
@@ -243,23 +243,6 @@ public final class SessionRepository {
         .compose(response -> response.get(0).toInteger() == MOVED
             ? script.apply(response.get(1).toString())
             : Future.succeededFuture(response));
-  }
-
-  /**
-   * Adds a paid order to its buyer's e-mail index (genpay.admin), in the address's shard, so after the order's
-   * script: a repeat is harmless (ZADD of the same member), and a crash in between is repaired by the webhook's
-   * redelivery, which is answered only after this (the repeated event comes back as a duplicate and lands here).
-   */
-  public Future<Void> indexEmail(String sessionId, String email, long createdAt) {
-    if (email == null || email.isBlank()) {
-      return Future.succeededFuture();
-    }
-    String key = AdminKeys.ordersOfEmail(shards, email);
-    // One round trip, one fsync: the webhook's answer waits for it.
-    return redis.batch(List.of(Request.cmd(Command.ZADD).arg(key).arg(createdAt).arg(sessionId),
-            Request.cmd(Command.EXPIRE).arg(key).arg(ttlSeconds)))
-        .timeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
-        .mapEmpty();
   }
 
   public Shards shards() {

@@ -126,15 +126,7 @@ public final class SessionStoreVerticle extends VerticleBase {
     String eventId = body.getString("eventId");
     String eventType = body.getString("eventType", "");
     Future<ScriptResult> applied = switch (action) {
-      case "paid" -> repository.markPaid(sessionId, eventId, eventType, Payment.fromJson(body.getJsonObject("payment")))
-          .compose(paid -> {
-            if (paid.unknown()) {
-              return Future.succeededFuture(paid);
-            }
-            // Committed: the streams and the workers hear of it now, not one more fsync'd write later.
-            announce(sessionId, action, paid);
-            return repository.indexEmail(sessionId, paid.fields().get("email"), paid.time("createdAt")).map(paid);
-          });
+      case "paid" -> repository.markPaid(sessionId, eventId, eventType, Payment.fromJson(body.getJsonObject("payment")));
       case "expired" -> repository.transition(sessionId, SessionStatus.allowedBefore(SessionStatus.EXPIRED),
           SessionStatus.EXPIRED, "The checkout expired before payment.", eventId, eventType);
       case "payment_failed" -> repository.transition(sessionId, Set.of(SessionStatus.PENDING), SessionStatus.ERROR,
@@ -149,9 +141,7 @@ public final class SessionStoreVerticle extends VerticleBase {
           if (outcome.unknown()) {
             return failure(BusFailure.NOT_FOUND, "no order with this session id");
           }
-          if (!"paid".equals(action)) {
-            announce(sessionId, action, outcome);
-          }
+          announce(sessionId, action, outcome);
           return Future.succeededFuture(new JsonObject()
               .put("outcome", outcome.outcome().name().toLowerCase(Locale.ROOT))
               .put("changed", outcome.changed()).put("session", outcome.session()));

@@ -178,4 +178,33 @@ class SessionRepositoryTest {
           test.completeNow();
         })));
   }
+
+  @Test
+  void thePaymentItselfPutsTheOrderInItsAddresssIndexInTheOrdersShard(VertxTestContext test) {
+    Order order = order(1);
+    String tag = TestKeys.SHARDS.tagOf(order.sessionId());
+    String index = genpay.admin.AdminKeys.ordersOfEmail(tag, "Heron@Example.com");
+    String other = genpay.admin.AdminKeys.ordersOfEmail(tag, "kite@example.com");
+    repository.create(order)
+        .compose(created -> repository.markPaid(order.sessionId(), null, Payment.UNKNOWN))
+        .compose(paid -> redis.send(Request.cmd(Command.EXISTS).arg(index)).map(exists -> {
+          test.verify(() -> assertEquals(0, exists.toInteger(), "no address, no index"));
+          return paid;
+        }))
+        // Stripe's later word brings the address: kept, and indexed by the same script.
+        .compose(v -> repository.markPaid(order.sessionId(), "evt_with_email", new Payment(" heron@example.com ", "")))
+        // Another address later changes neither the order's e-mail nor any index.
+        .compose(v -> repository.markPaid(order.sessionId(), "evt_other_email", new Payment("kite@example.com", "")))
+        .compose(v -> redis.send(Request.cmd(Command.ZRANGE).arg(index).arg(0).arg(-1)))
+        .compose(members -> redis.send(Request.cmd(Command.EXISTS).arg(other)).map(otherExists -> {
+          test.verify(() -> {
+            assertEquals(1, members.size());
+            assertEquals(order.sessionId(), members.get(0).toString());
+            assertEquals(0, otherExists.toInteger());
+            assertTrue(index.contains(tag), "the index of this order lives in its shard: " + index);
+          });
+          return null;
+        }))
+        .onComplete(test.succeedingThenComplete());
+  }
 }
