@@ -32,7 +32,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class GenerationBench {
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+      System.exit(0);
+    } catch (Exception e) {
+      // Vert.x's threads would keep a failed run alive forever.
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     String secret = args[1];
     String mode = args[2];
@@ -48,12 +59,13 @@ public class GenerationBench {
     for (int start = 0; start < orders; start += 64) {
       List<Future<String>> batch = new ArrayList<>();
       for (int i = start; i < Math.min(orders, start + 64); i++) {
-        batch.add(http.post("/api/create-checkout")
-            .sendJsonObject(new JsonObject().put("quantity", videos).put("prompt", "bench " + i))
-            .map(response -> response.bodyAsJsonObject().getString("sessionId")));
+        batch.add(createCheckout(vertx, http, videos, "bench " + i, 10));
       }
       get(Future.all(batch));
       batch.forEach(future -> sessions.add(future.result()));
+    }
+    if (CREATE_RETRIES.get() > 0) {
+      System.out.printf("create_checkout_retries=%d%n", CREATE_RETRIES.get());
     }
     long baseline = "inflight".equals(mode) ? heapAfterGc(http) : 0;
     // The engine may have run a warm-up load before: count only this run's completions.
@@ -67,8 +79,8 @@ public class GenerationBench {
     }
     get(Future.all(senders));
     double paidSeconds = (System.nanoTime() - paidAt) / 1e9;
-    System.out.printf("webhooks=%d seconds=%.2f webhooks_per_second=%.0f%n", sessions.size(), paidSeconds,
-        sessions.size() / paidSeconds);
+    System.out.printf("webhooks=%d seconds=%.2f webhooks_per_second=%.0f%s%n", sessions.size(), paidSeconds,
+        sessions.size() / paidSeconds, WEBHOOK_RETRIES.get() > 0 ? " retried_5xx=" + WEBHOOK_RETRIES.get() : "");
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     if ("webhooks".equals(mode)) {
       // Paid orders applied is the figure: an engine run with GENERATION_WORKER=false leaves the jobs queued.
@@ -108,6 +120,26 @@ public class GenerationBench {
     vertx.close();
   }
 
+  private static final AtomicInteger CREATE_RETRIES = new AtomicInteger();
+
+  /** One order; an answer without a session id (a 503 while Redis is away) is retried, and counted. */
+  private static Future<String> createCheckout(Vertx vertx, WebClient http, int videos, String prompt, int tries) {
+    return http.post("/api/create-checkout")
+        .sendJsonObject(new JsonObject().put("quantity", videos).put("prompt", prompt))
+        .compose(response -> {
+          if (response.statusCode() == 200 && response.bodyAsJsonObject().getString("sessionId") != null) {
+            return Future.succeededFuture(response.bodyAsJsonObject().getString("sessionId"));
+          }
+          if (tries <= 1) {
+            return Future.failedFuture("create-checkout answered " + response.statusCode() + ": "
+                + response.bodyAsString());
+          }
+          CREATE_RETRIES.incrementAndGet();
+          System.err.println("create-checkout answered " + response.statusCode() + ": " + response.bodyAsString());
+          return vertx.timer(200).compose(v -> createCheckout(vertx, http, videos, prompt, tries - 1));
+        });
+  }
+
   /** Pays the next unpaid order, then the next, until none is left; fails on any answer but 200. */
   private static Future<Void> payFrom(WebClient http, String secret, List<String> sessions, AtomicInteger next) {
     int i = next.getAndIncrement();
@@ -119,10 +151,25 @@ public class GenerationBench {
         .put("data", new JsonObject().put("object", new JsonObject().put("id", sessions.get(i))
             .put("object", "checkout.session").put("status", "complete").put("payment_status", "paid")))
         .encode();
+    return pay(http, secret, payload, 10).compose(v -> payFrom(http, secret, sessions, next));
+  }
+
+  private static final AtomicInteger WEBHOOK_RETRIES = new AtomicInteger();
+
+  /** Sends one event; a 5xx is sent again, as Stripe would (counted); any other answer but 200 fails the run. */
+  private static Future<Void> pay(WebClient http, String secret, String payload, int tries) {
     return http.post("/api/webhooks/stripe").putHeader("Stripe-Signature", sign(payload, secret))
         .sendBuffer(Buffer.buffer(payload))
-        .compose(response -> response.statusCode() == 200 ? payFrom(http, secret, sessions, next)
-            : Future.failedFuture("webhook answered " + response.statusCode() + ": " + response.bodyAsString()));
+        .compose(response -> {
+          if (response.statusCode() == 200) {
+            return Future.succeededFuture();
+          }
+          if (response.statusCode() >= 500 && tries > 1) {
+            WEBHOOK_RETRIES.incrementAndGet();
+            return pay(http, secret, payload, tries - 1);
+          }
+          return Future.failedFuture("webhook answered " + response.statusCode() + ": " + response.bodyAsString());
+        });
   }
 
   /** Heap in use after a full GC of the engine (jcmd), read from its own /metrics. */
