@@ -87,8 +87,13 @@ public final class MediaStore implements AutoCloseable {
   public String uploadPart(String key, String uploadId, int number, byte[] body, int length) {
     return s3.uploadPart(b -> b.bucket(bucket()).key(key).uploadId(uploadId).partNumber(number)
             .contentLength((long) length),
-        RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(body, 0, length), length,
-            "application/octet-stream")).eTag();
+        bytes(body, length, "application/octet-stream")).eTag();
+  }
+
+  /** The first {@code length} bytes of a buffer, readable again by the SDK's retries; the buffer is not copied. */
+  private static RequestBody bytes(byte[] body, int length, String contentType) {
+    return RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(body, 0, length), length,
+        contentType);
   }
 
   /** The part numbers the store holds for this upload; empty when the upload is gone (completed or aborted). */
@@ -122,8 +127,7 @@ public final class MediaStore implements AutoCloseable {
   /** {@code length} bytes of {@code body} as the whole object, in one request; answers its ETag. */
   public String putBytes(String key, String contentType, byte[] body, int length) {
     return s3.putObject(b -> b.bucket(bucket()).key(key).contentType(contentType).contentLength((long) length),
-        RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(body, 0, length), length,
-            contentType)).eTag();
+        bytes(body, length, contentType)).eTag();
   }
 
   /** A small object in one request, streamed from {@code body}. */

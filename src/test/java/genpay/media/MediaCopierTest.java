@@ -149,21 +149,22 @@ class MediaCopierTest {
 
   @Test
   void aFileThatFitsOnePartIsOnePutAndALargerOneAMultipartUpload() throws Exception {
-    String fits = UUID.randomUUID().toString();
-    MediaCopier.Stored one = await(copier.copy(new MediaCopier.Request(fits, "cs_test_one_put", "", "video",
-        "http://127.0.0.1:" + files.actualPort() + "/file.mp4?mb=5&file=" + fits, "")));
-    assertEquals(GeneratedMedia.sha256(5 * MIB), one.sha256());
-    Map<String, String> record = await(records.read(fits));
+    Map<String, String> record = copyGenerated(5);
     assertTrue(record.containsKey("storedAt"));
     assertFalse(record.containsKey("uploadId"), "a file of exactly one part needs no multipart upload");
 
-    String larger = UUID.randomUUID().toString();
-    MediaCopier.Stored two = await(copier.copy(new MediaCopier.Request(larger, "cs_test_multipart", "", "video",
-        "http://127.0.0.1:" + files.actualPort() + "/file.mp4?mb=6&file=" + larger, "")));
-    assertEquals(GeneratedMedia.sha256(6 * MIB), two.sha256());
-    Map<String, String> parts = await(records.read(larger));
+    Map<String, String> parts = copyGenerated(6);
     assertTrue(parts.containsKey("uploadId"));
     assertTrue(parts.containsKey("part:1") && parts.containsKey("part:2"), "two parts of 5 and 1 MiB: " + parts.keySet());
     assertEquals(6 * MIB, store.size(parts.get("objectKey")).orElseThrow());
+  }
+
+  /** Copies a generated file of {@code mb} MiB, checks what was stored, and answers its record. */
+  private static Map<String, String> copyGenerated(int mb) {
+    String fileId = UUID.randomUUID().toString();
+    MediaCopier.Stored stored = await(copier.copy(new MediaCopier.Request(fileId, "cs_test_" + mb + "mb", "", "video",
+        "http://127.0.0.1:" + files.actualPort() + "/file.mp4?mb=" + mb + "&file=" + fileId, "")));
+    assertEquals(GeneratedMedia.sha256(mb * MIB), stored.sha256());
+    return await(records.read(fileId));
   }
 }
