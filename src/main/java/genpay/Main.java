@@ -1,6 +1,5 @@
 package genpay;
 
-import genpay.config.ConfigException;
 import genpay.config.ConfigLoader;
 import genpay.config.Settings;
 
@@ -12,14 +11,7 @@ public final class Main {
 
   public static void main(String[] args) {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
-    Settings settings;
-    try {
-      settings = ConfigLoader.load(System.getenv());
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Settings settings = ConfigLoader.loadOrExit(System.getenv());
     Engine engine;
     try {
       engine = Engine.start(settings);

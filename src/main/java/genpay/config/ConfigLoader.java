@@ -15,6 +15,17 @@ public final class ConfigLoader {
   private ConfigLoader() {
   }
 
+  /** For a command's main: the settings, or the reason they are wrong on stderr and exit status 2. */
+  public static Settings loadOrExit(Map<String, String> env) {
+    try {
+      return load(env);
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      throw e;
+    }
+  }
+
   public static Settings load(Map<String, String> env) {
     Path path = Path.of(env.getOrDefault("GENPAY_CONFIG", "conf/application.json"));
     JsonObject file = new JsonObject();

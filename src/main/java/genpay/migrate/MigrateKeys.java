@@ -1,6 +1,5 @@
 package genpay.migrate;
 
-import genpay.config.ConfigException;
 import genpay.config.ConfigLoader;
 import genpay.config.Settings;
 import genpay.redis.EmbeddedRedis;
@@ -32,14 +31,7 @@ public final class MigrateKeys {
         System.exit(2);
       }
     }
-    Settings settings;
-    try {
-      settings = ConfigLoader.load(System.getenv());
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Settings settings = ConfigLoader.loadOrExit(System.getenv());
     EmbeddedRedis embedded = settings.redisUrl() == null
         ? EmbeddedRedis.start(Path.of(settings.dataDir()), settings.embeddedRedisPort(), settings.redisAppendFsync())
         : null;
