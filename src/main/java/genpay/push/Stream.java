@@ -114,17 +114,21 @@ final class Stream {
       return true;
     }
     long version = frame.version;
+    if (!started) {
+      // Only the snapshot read on connect decides how a stream begins: a change the reader already has, come
+      // before it, ending the stream here would answer 200 with nothing where a finished one owes a 204.
+      if (version > lastVersion) {
+        keepNewest(frame);
+      }
+      return false;
+    }
     if (version > lastVersion) {
-      if (started && frame.lacksPrompt() && prompt != null) {
+      if (frame.lacksPrompt() && prompt != null) {
         frame = frame.withPrompt(prompt, metrics);
       }
-      if (!started || response.writeQueueFull()) {
-        if (waiting == null || waiting.version < version) {
-          waiting = frame;
-        }
-        if (started) {
-          markFull(nowMillis);
-        }
+      if (response.writeQueueFull()) {
+        keepNewest(frame);
+        markFull(nowMillis);
         return false;
       }
       lastVersion = version;
@@ -135,6 +139,13 @@ final class Stream {
       response.end();
     }
     return closed;
+  }
+
+  /** Only the newest snapshot waits: it holds everything the older ones said. */
+  private void keepNewest(SseFrame frame) {
+    if (waiting == null || waiting.version < frame.version) {
+      waiting = frame;
+    }
   }
 
   void prompt(String prompt) {

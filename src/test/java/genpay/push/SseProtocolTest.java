@@ -13,6 +13,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -176,6 +178,35 @@ class SseProtocolTest {
     JsonObject settled = await(genpay.http.get("/api/file/" + fileId).send()).bodyAsJsonObject();
     assertEquals("succeeded", settled.getJsonObject("refund").getString("status"));
     assertFinished("/api/events/file/" + fileId, settled.getLong("version"), "file", "failed");
+  }
+
+  @Test
+  void aRepeatOfTheEndComingBeforeTheSnapshotStillAnswers204() {
+    JsonObject session = paidOrder(1, "a heron in the reeds");
+    String fileId = session.getJsonArray("files").getJsonObject(0).getString("id");
+    update(session, 0, FileStatus.COMPLETED, 100);
+    // The store publishes every answer, a repeat too: capture what a repeated end (a retry, Stripe's second word) sends.
+    Promise<JsonObject> repeat = Promise.promise();
+    var changes = genpay.engine.vertx().eventBus().<JsonObject>consumer(Addresses.STATUS_CHANGED, change -> {
+      JsonObject file = change.body().getJsonObject("file");
+      if (file != null && fileId.equals(file.getString("id"))) {
+        repeat.tryComplete(change.body());
+      }
+    });
+    await(changes.completion());
+    JsonObject last = update(session, 0, FileStatus.COMPLETED, 100).getJsonObject("file");
+    JsonObject repeated = await(repeat.future().timeout(10, TimeUnit.SECONDS));
+    await(changes.unregister());
+    // Redis holds the stream's snapshot read (below the store's timeout) while the repeat reaches the open stream.
+    await(genpay.redis.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(1_500).arg("ALL")));
+    long republishing = genpay.engine.vertx().setPeriodic(20,
+        tick -> genpay.engine.vertx().eventBus().publish(Addresses.STATUS_CHANGED, repeated.copy()));
+    try {
+      SseClient done = open("/api/events/file/" + fileId, String.valueOf(last.getLong("version")));
+      assertEquals(204, done.response.statusCode(), "the reader has the end: only the snapshot read may say so");
+    } finally {
+      genpay.engine.vertx().cancelTimer(republishing);
+    }
   }
 
   @Test
