@@ -13,6 +13,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -39,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * node stops the client reconnects through nginx with Last-Event-ID, reaches the other node and gets what it
  * missed.
  */
+@Execution(ExecutionMode.CONCURRENT) // its 120 s idle runs beside the other classes (junit-platform.properties)
 class NginxProxyTest {
 
   static final Path NGINX = Path.of("/usr/sbin/nginx");
@@ -52,7 +55,10 @@ class NginxProxyTest {
     EmbeddedRedis redis = EmbeddedRedis.start(dir.resolve("redis"), 0, "everysec");
     Path clusterConfig = dir.resolve("cluster.xml");
     Files.writeString(clusterConfig, Files.readString(Path.of("conf/cluster.xml"))
-        .replace("<cluster-name>genpay</cluster-name>", "<cluster-name>genpay-test-" + UUID.randomUUID() + "</cluster-name>"));
+        .replace("<cluster-name>genpay</cluster-name>", "<cluster-name>genpay-test-" + UUID.randomUUID() + "</cluster-name>")
+        // Ports of its own: a clustered test running meanwhile finds its members on the first ports from 5701.
+        .replace("port-count=\"20\">5701</port>", "port-count=\"20\">5801</port>"));
+    assertTrue(Files.readString(clusterConfig).contains(">5801</port>"), "the node ports moved");
     Map<String, String> env = new HashMap<>(Map.of("CLUSTER", "true", "REDIS_URL", redis.url(),
         "CLUSTER_HOST", "127.0.0.1", "SANDBOX_STRIPE_WEBHOOKS", "false", "GENERATION_WORKER", "false",
         "CLUSTER_CONFIG", clusterConfig.toString(), "TRUSTED_PROXIES", "127.0.0.1"));
