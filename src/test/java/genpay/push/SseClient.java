@@ -47,12 +47,18 @@ public final class SseClient {
     if (lastEventId != null) {
       options.putHeader("Last-Event-ID", lastEventId);
     }
-    return client.request(options).compose(request -> request.send()).map(response -> {
-      sse.response = response;
-      response.handler(buffer -> sse.feed(buffer.toString()));
-      response.endHandler(v -> sse.ended.tryComplete());
-      response.exceptionHandler(e -> sse.ended.tryComplete());
-      return sse;
+    return client.request(options).compose(request -> {
+      // The handlers go on in the head's own callback, registered before the request is sent: set from a
+      // callback chained later (it may run after the head, on the next turn), the first bytes can be dropped.
+      Future<SseClient> opened = request.response().map(response -> {
+        sse.response = response;
+        response.handler(buffer -> sse.feed(buffer.toString()));
+        response.endHandler(v -> sse.ended.tryComplete());
+        response.exceptionHandler(e -> sse.ended.tryComplete());
+        return sse;
+      });
+      request.end();
+      return opened;
     });
   }
 
