@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static genpay.ProblemAssert.assertProblem;
 import static genpay.TestEngine.await;
@@ -124,6 +125,19 @@ class SseProtocolTest {
     assertTrue(after.events.isEmpty(), "a finished order the reader has seen ends at once, with nothing resent");
   }
 
+  /** The next {@code status.changed} of this file that passes {@code test}, the whole event; heard from now on. */
+  private static Future<JsonObject> nextChange(String fileId, Predicate<JsonObject> test) {
+    Promise<JsonObject> seen = Promise.promise();
+    var changes = genpay.engine.vertx().eventBus().<JsonObject>consumer(Addresses.STATUS_CHANGED, change -> {
+      JsonObject file = change.body().getJsonObject("file");
+      if (file != null && fileId.equals(file.getString("id")) && test.test(file)) {
+        seen.tryComplete(change.body());
+      }
+    });
+    await(changes.completion());
+    return seen.future().andThen(done -> changes.unregister());
+  }
+
   /** Asks a finished stream again: at or past its last version, 204 and nothing else; behind, the snapshot then the end. */
   private static void assertFinished(String path, long last, String type, String status) {
     for (long atOrPast : new long[] {last, last + 3}) {
@@ -157,20 +171,12 @@ class SseProtocolTest {
     String fileId = session.getJsonArray("files").getJsonObject(1).getString("id");
     update(session, 1, FileStatus.IN_PROGRESS, 40);
     // A failed video of a card order owes a refund: its stream has more to say until Stripe has made it.
-    Promise<JsonObject> refunded = Promise.promise();
-    var changes = genpay.engine.vertx().eventBus().<JsonObject>consumer(Addresses.STATUS_CHANGED, change -> {
-      JsonObject file = change.body().getJsonObject("file");
-      if (file != null && fileId.equals(file.getString("id")) && file.getJsonObject("refund") != null
-          && !"owed".equals(file.getJsonObject("refund").getString("status"))) {
-        refunded.tryComplete(file);
-      }
-    });
-    await(changes.completion());
+    Future<JsonObject> refunded = nextChange(fileId, file -> file.getJsonObject("refund") != null
+        && !"owed".equals(file.getJsonObject("refund").getString("status")));
     JsonObject failed = update(session, 1, FileStatus.FAILED, 40).getJsonObject("file");
     assertEquals("failed", failed.getString("status"));
     assertEquals("owed", failed.getJsonObject("refund").getString("status"));
-    await(refunded.future().timeout(20, TimeUnit.SECONDS));
-    changes.unregister();
+    await(refunded.timeout(20, TimeUnit.SECONDS));
     // Stripe's word on the refund may come twice (answer and webhook): the stored file is the last word.
     JsonObject settled = await(genpay.http.get("/api/file/" + fileId).send()).bodyAsJsonObject();
     assertEquals("succeeded", settled.getJsonObject("refund").getString("status"));
@@ -183,17 +189,9 @@ class SseProtocolTest {
     String fileId = session.getJsonArray("files").getJsonObject(0).getString("id");
     update(session, 0, FileStatus.COMPLETED, 100);
     // The store publishes every answer, a repeat too: capture what a repeated end (a retry, Stripe's second word) sends.
-    Promise<JsonObject> repeat = Promise.promise();
-    var changes = genpay.engine.vertx().eventBus().<JsonObject>consumer(Addresses.STATUS_CHANGED, change -> {
-      JsonObject file = change.body().getJsonObject("file");
-      if (file != null && fileId.equals(file.getString("id"))) {
-        repeat.tryComplete(change.body());
-      }
-    });
-    await(changes.completion());
+    Future<JsonObject> repeat = nextChange(fileId, file -> true);
     JsonObject last = update(session, 0, FileStatus.COMPLETED, 100).getJsonObject("file");
-    JsonObject repeated = await(repeat.future().timeout(10, TimeUnit.SECONDS));
-    await(changes.unregister());
+    JsonObject repeated = await(repeat.timeout(10, TimeUnit.SECONDS));
     // Redis holds the stream's snapshot read (below the store's timeout) while the repeat reaches the open stream.
     await(genpay.redis.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(1_500).arg("ALL")));
     long republishing = genpay.engine.vertx().setPeriodic(20,
